@@ -1,0 +1,95 @@
+# ptk - pretraining toolkit.  One non-recursive Makefile; settings in config.mk.
+#
+#   make              build bin/* (installs missing Debian packages first)
+#   make test         build and run every unit and CLI test
+#   make test-asan    the same suite built with AddressSanitizer + UBSan
+#   make demo         run the end-to-end pipeline on the bundled corpus
+#   make check-reference   compare against peer tools (tiktoken, HF tokenizers, PyTorch, numpy)
+#   make fuzz         build the libFuzzer targets into build/fuzz/
+include config.mk
+
+BUILD ?= build
+BIN   ?= bin
+
+LIB_SRC  := $(sort $(wildcard lib/*.c))
+NN_SRC   := $(sort $(wildcard lib/nn/*.c))
+CMD_SRC  := $(sort $(wildcard cmd/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/t_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+LIB_OBJ  := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRC))
+NN_OBJ   := $(patsubst lib/nn/%.c,$(BUILD)/nn/%.o,$(NN_SRC))
+BINS     := $(patsubst cmd/%.c,$(BIN)/%,$(CMD_SRC))
+UNITS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+SCRIPTS  := $(patsubst scripts/bin/%,$(BIN)/%,$(wildcard scripts/bin/*))
+
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(OMPFLAGS) $(CPPFLAGS_PTK) $(CPPFLAGS)
+LIBS = -Wl,--as-needed $(BUILD)/libnn.a $(BUILD)/libptk.a $(BLAS_LIBS) $(LDLIBS_PTK)
+
+# A stamp, so that the dependency check runs once per checkout, not per target.
+DEPS_STAMP = $(BUILD)/.deps-ok
+
+.PHONY: all deps test test-asan demo check-reference fuzz clean bench
+all: $(BINS) $(SCRIPTS) $(UNITS)
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/install-deps
+	@scripts/install-deps
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/nn/%.o: lib/nn/%.c $(wildcard lib/*.h lib/nn/*.h) $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libptk.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libnn.a: $(NN_OBJ)
+	@rm -f $@
+	ar rcs $@ $(if $^,$^,$(BUILD)/.deps-ok)
+
+$(BIN)/%: cmd/%.c $(BUILD)/libptk.a $(BUILD)/libnn.a $(wildcard lib/*.h lib/nn/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
+
+$(BIN)/%: scripts/bin/%
+	@mkdir -p $(@D)
+	cp $< $@ && chmod +x $@
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libptk.a $(BUILD)/libnn.a $(wildcard lib/*.h lib/nn/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBS)
+
+test: all
+	@BIN=$(abspath $(BIN)) UNITS=$(abspath $(BUILD)/tests) tests/run.sh
+
+test-asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin SAN=1 OPT=-O1 all
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 PTK_SANITIZED=1 BIN=$(abspath build-asan/bin) UNITS=$(abspath build-asan/tests) tests/run.sh
+
+demo: all
+	pipelines/demo.sh
+
+check-reference: all
+	@scripts/install-deps --reference
+	tests/reference/run.sh
+
+# libFuzzer targets: clang, with ASan and UBSan, against a sanitized lib build.
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined $(CSTD) -Ilib -DPTK_VERSION='"$(VERSION)"'
+fuzz: $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fopenmp -o $@ $< $(LIB_SRC) $(LDLIBS_PTK)
+
+bench: all
+	@echo "see bench/README.md"
+
+clean:
+	rm -rf build build-asan bin
