@@ -350,32 +350,33 @@ nn_layernorm_bwd_ref(float *dinp, float *dw, float *db, const float *dout,
 
 #define GELU_K 0.7978845608028654f	/* sqrt(2/pi) */
 
-static inline float
-nn_tanhf(float u)
-{
-	return 1.0f - 2.0f / (nn_expf(2.0f * u) + 1.0f);
-}
-
+/*
+ * 0.5 (1 + tanh(u)) is the logistic function of 2u; writing GELU as
+ * x / (1 + exp(-2u)) keeps full precision in the negative tail, where
+ * 1 + tanh(u) would cancel.
+ */
 NN_VEC static void
 gelu_span(float *restrict y, const float *restrict x, size_t n)
 {
 #pragma omp simd
 	for (size_t i = 0; i < n; i++) {
 		float v = x[i];
-		float t = nn_tanhf(GELU_K * (v + 0.044715f * v * v * v));
-		y[i] = 0.5f * v * (1.0f + t);
+		float u = GELU_K * (v + 0.044715f * v * v * v);
+		y[i] = v / (1.0f + nn_expf(-2.0f * u));
 	}
 }
 
+/* d/dx x s(2u) = s + 2 x s (1 - s) du/dx, with s = 1 / (1 + exp(-2u)). */
 NN_VEC static void
 gelu_bwd_span(float *dx, const float *restrict x, const float *dy, size_t n)
 {
 #pragma omp simd
 	for (size_t i = 0; i < n; i++) {
 		float v = x[i];
-		float t = nn_tanhf(GELU_K * (v + 0.044715f * v * v * v));
-		float g = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) *
-		    GELU_K * (1.0f + 3.0f * 0.044715f * v * v);
+		float u = GELU_K * (v + 0.044715f * v * v * v);
+		float s = 1.0f / (1.0f + nn_expf(-2.0f * u));
+		float g = s + 2.0f * v * s * (1.0f - s) * GELU_K *
+		    (1.0f + 3.0f * 0.044715f * v * v);
 		dx[i] = g * dy[i];
 	}
 }
