@@ -25,7 +25,7 @@ buf_grow(struct buf *b, size_t extra)
 	need = b->len + extra;
 	if (b->max && need > b->max)
 		return PTK_ELIMIT;
-	if (need <= b->cap)
+	if (need <= b->cap && b->p != NULL)
 		return 0;
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)

@@ -414,7 +414,12 @@ json_skip_value(const char **pp, const char *end, const char **why)
 			rc = skip_literal(&p, end, "null", why);
 			break;
 		default:
-			rc = skip_number(&p, end, why);
+			if (*p == '-' || (*p >= '0' && *p <= '9'))
+				rc = skip_number(&p, end, why);
+			else {
+				*why = "unexpected character";
+				rc = PTK_EFORMAT;
+			}
 			break;
 		}
 		if (rc) {

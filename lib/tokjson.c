@@ -135,6 +135,7 @@ read_int_array(const char **pp, const char *end, int allow_neg, int64_t maxv,
 	}
 	for (;;) {
 		unsigned long long v;
+		const char *start = p;
 		int neg = 0;
 
 		if (p < end && *p == '-' && allow_neg) {
@@ -148,7 +149,7 @@ read_int_array(const char **pp, const char *end, int allow_neg, int64_t maxv,
 		if ((neg && v != 1) || (!neg && (int64_t)v > maxv) ||
 		    v > (unsigned long long)INT64_MAX) {
 			*why = "integer out of range";
-			*pp = p;
+			*pp = start;
 			return PTK_EFORMAT;
 		}
 		GROW(*vals, *cap, *n + 1);

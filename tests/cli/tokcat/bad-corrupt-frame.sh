@@ -1,0 +1,1 @@
+tokcat $TESTS/golden/bad/corrupt-frame.zst >/dev/null

@@ -1,0 +1,1 @@
+tokcat $TESTS/golden/bad/header-checksum.tok

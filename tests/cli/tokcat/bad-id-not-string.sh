@@ -1,0 +1,1 @@
+tokcat $TESTS/golden/bad/id-not-string.jsonl

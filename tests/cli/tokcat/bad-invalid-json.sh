@@ -1,0 +1,1 @@
+tokcat $TESTS/golden/bad/invalid-json.jsonl >/dev/null

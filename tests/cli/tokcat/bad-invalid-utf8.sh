@@ -1,0 +1,1 @@
+tokcat $TESTS/golden/bad/invalid-utf8.jsonl >/dev/null

@@ -1,0 +1,1 @@
+tokcat $TESTS/golden/bad/lone-surrogate.jsonl

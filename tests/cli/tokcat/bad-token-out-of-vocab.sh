@@ -1,0 +1,1 @@
+tokcat $TESTS/golden/bad/token-out-of-vocab.tok

@@ -1,0 +1,1 @@
+tokcat $TESTS/golden/bad/trailing-text.jsonl

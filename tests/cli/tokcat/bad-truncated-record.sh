@@ -1,0 +1,1 @@
+tokcat $TESTS/golden/bad/truncated-record.tok >/dev/null

@@ -1,0 +1,1 @@
+tokcat -q $TESTS/golden/good/empty.jsonl

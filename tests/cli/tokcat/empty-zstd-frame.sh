@@ -1,0 +1,1 @@
+tokcat $TESTS/golden/good/empty-frame.zst

@@ -1,0 +1,1 @@
+tokcat does-not-exist.jsonl

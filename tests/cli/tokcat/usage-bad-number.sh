@@ -1,0 +1,1 @@
+tokcat --head ten

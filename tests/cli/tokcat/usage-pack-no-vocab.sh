@@ -1,0 +1,1 @@
+tokcat --pack --no-compress </dev/null

@@ -1,0 +1,2 @@
+tokcat --version
+tokcat --help | head -n 1
