@@ -574,3 +574,31 @@ tok_reader_records(const struct tok_reader *r)
 {
 	return r->records;
 }
+
+void
+tok_fingerprint_init(struct tok_fingerprint *f)
+{
+	f->state = XXH64_createState();
+	if (f->state == NULL)
+		f->state = xmalloc(sizeof(XXH64_state_t));
+	XXH64_reset(f->state, 0);
+}
+
+void
+tok_fingerprint_add(struct tok_fingerprint *f, const void *token, size_t len)
+{
+	static const unsigned char sep = 0xFF;
+
+	XXH64_update(f->state, token, len);
+	XXH64_update(f->state, &sep, 1);
+}
+
+uint64_t
+tok_fingerprint_final(struct tok_fingerprint *f)
+{
+	uint64_t h = XXH64_digest(f->state);
+
+	XXH64_freeState(f->state);
+	f->state = NULL;
+	return h;
+}

@@ -113,6 +113,19 @@ const struct tok_header *tok_reader_header(const struct tok_reader *r);
 const char *tok_reader_errmsg(const struct tok_reader *r);
 uint64_t tok_reader_records(const struct tok_reader *r);
 
+/*
+ * The vocabulary fingerprint (schemas/tokens.md): XXH64 over each token's
+ * bytes in id order, each followed by a 0xFF byte.  Call add once per id.
+ */
+struct tok_fingerprint {
+	void *state;	/* XXH64_state_t */
+};
+
+void	tok_fingerprint_init(struct tok_fingerprint *f);
+void	tok_fingerprint_add(struct tok_fingerprint *f, const void *token, size_t len);
+/* The result; also releases f. */
+uint64_t tok_fingerprint_final(struct tok_fingerprint *f);
+
 /* Name of a special slot ("pad", "unk", ...) or NULL. */
 const char *tok_special_name(int slot);
 /* Slot of a name, or -1. */
