@@ -596,3 +596,47 @@ gpt_flops_per_token(const struct gpt_config *c, int T)
 
 	return 6 * n + 12 * L * C * T;
 }
+
+int32_t
+gpt_sample_next(struct gpt *m, const int32_t *tok, int n, float temperature,
+    int top_k, struct nn_rng *r)
+{
+	int V = m->cfg.vocab_size, T = n < m->T ? n : m->T;
+	const float *lg;
+	float *p, mx, thr = -INFINITY;
+	double z = 0, u;
+	int best = 0;
+
+	gpt_forward(m, tok + n - T, NULL, 1, T, 0);
+	lg = m->a.logits + (size_t)(T - 1) * V;
+	for (int j = 1; j < V; j++)
+		best = lg[j] > lg[best] ? j : best;
+	if (temperature <= 0)
+		return best;
+	/* The k-th largest logit by repeated selection; k is small. */
+	if (top_k > 0 && top_k < V) {
+		float prev = INFINITY;
+		for (int k = 0; k < top_k; k++) {
+			float cur = -INFINITY;
+			for (int j = 0; j < V; j++)
+				if (lg[j] < prev && lg[j] > cur)
+					cur = lg[j];
+			prev = cur;
+		}
+		thr = prev;
+	}
+	/* Unnormalised probabilities overwrite the logits row in place. */
+	p = m->a.logits + (size_t)(T - 1) * V;
+	mx = lg[best];
+	for (int j = 0; j < V; j++) {
+		p[j] = lg[j] >= thr ? expf((lg[j] - mx) / temperature) : 0;
+		z += p[j];
+	}
+	u = nn_rng_uniform(r) * z;
+	for (int j = 0; j < V; j++) {
+		u -= p[j];
+		if (u < 0 && p[j] > 0)
+			return j;
+	}
+	return best;
+}

@@ -194,6 +194,14 @@ uint64_t nn_rng_next(struct nn_rng *r);
 double	nn_rng_uniform(struct nn_rng *r);	/* [0, 1) */
 double	nn_rng_normal(struct nn_rng *r);
 
+/*
+ * Next token after tok (n >= 1; the last n_ctx are used) from the softmax of
+ * logits / temperature over the top_k most likely (0: all); temperature 0
+ * takes the most likely.  m needs B >= 1 and T >= min(n, n_ctx).
+ */
+int32_t	gpt_sample_next(struct gpt *m, const int32_t *tok, int n,
+	    float temperature, int top_k, struct nn_rng *r);
+
 /* Model FLOPs of one training token (forward + backward, PaLM's count:
  * 6 * matrix parameters + 12 * L * C * T for attention). */
 double	gpt_flops_per_token(const struct gpt_config *cfg, int T);

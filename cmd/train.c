@@ -1,0 +1,654 @@
+/*
+ * train - train a GPT / GPT-2 on token records: from a token-record file or
+ * shard data (--data, shuffled windows, any number of epochs) or a stream on
+ * stdin (--stream).  Writes JSON Lines metrics to --log and checkpoints to
+ * --out; --resume continues a run with the identical loss sequence.
+ * "train sample" generates tokens from a checkpoint.
+ */
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "nn/tokdata.h"
+#include "nn/trainer.h"
+#include "xalloc.h"
+
+int	train_sample_main(int argc, char *argv[]);
+
+enum {
+	OPT_STREAM = CLI_OPT_FIRST_PROGRAM_OPT, OPT_VAL, OPT_BATCH_TOKENS,
+	OPT_LR, OPT_MIN_LR, OPT_WARMUP, OPT_SCHEDULE, OPT_DECAY_STEPS,
+	OPT_WD, OPT_BETA2, OPT_CLIP, OPT_EVAL_EVERY, OPT_EVAL_BATCHES,
+	OPT_SAVE_EVERY, OPT_OUT, OPT_RESUME, OPT_LOG, OPT_SEED, OPT_VOCAB,
+	OPT_VAL_FRACTION,
+};
+
+static const struct option longopts[] = {
+	CLI_LONGOPTS,
+	{ "batch", required_argument, NULL, 'B' },
+	{ "data", required_argument, NULL, 'd' },
+	{ "model", required_argument, NULL, 'm' },
+	{ "steps", required_argument, NULL, 'n' },
+	{ "seq-len", required_argument, NULL, 'T' },
+	{ "stream", no_argument, NULL, OPT_STREAM },
+	{ "val", required_argument, NULL, OPT_VAL },
+	{ "val-fraction", required_argument, NULL, OPT_VAL_FRACTION },
+	{ "batch-tokens", required_argument, NULL, OPT_BATCH_TOKENS },
+	{ "lr", required_argument, NULL, OPT_LR },
+	{ "min-lr", required_argument, NULL, OPT_MIN_LR },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
+	{ "decay-steps", required_argument, NULL, OPT_DECAY_STEPS },
+	{ "weight-decay", required_argument, NULL, OPT_WD },
+	{ "beta2", required_argument, NULL, OPT_BETA2 },
+	{ "clip", required_argument, NULL, OPT_CLIP },
+	{ "eval-every", required_argument, NULL, OPT_EVAL_EVERY },
+	{ "eval-batches", required_argument, NULL, OPT_EVAL_BATCHES },
+	{ "save-every", required_argument, NULL, OPT_SAVE_EVERY },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "resume", required_argument, NULL, OPT_RESUME },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "vocab-size", required_argument, NULL, OPT_VOCAB },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char help[] =
+"Train a GPT / GPT-2 language model on token records.\n"
+"\n"
+"Data (one of):\n"
+"  -d, --data PATH       a token-record file, read whole and cut into\n"
+"                        --seq-len windows shuffled every epoch (--seed)\n"
+"      --stream          token records from the operands or stdin, windowed\n"
+"                        in arrival order; memory is one record\n"
+"      --val FILE        validation token records (default with --data: the\n"
+"                        last --val-fraction of its windows, 0.05)\n"
+"Model and run:\n"
+"  -m, --model NAME|FILE preset (gpt-tiny gpt-mini gpt1 gpt2-small\n"
+"                        gpt2-medium gpt2-large gpt2-xl) or a JSON config;\n"
+"                        presets take the data's vocabulary size\n"
+"      --vocab-size N    override the model's vocabulary size\n"
+"  -n, --steps N         optimizer steps (required; a stream may end first)\n"
+"  -T, --seq-len N       tokens per sequence (default: model context)\n"
+"  -B, --batch N         sequences per micro-batch (default 8)\n"
+"      --batch-tokens N  tokens per step; a multiple of B*T reached by\n"
+"                        gradient accumulation (default B*T)\n"
+"      --lr X            peak learning rate (default 6e-4)\n"
+"      --min-lr X        final learning rate (default lr/10)\n"
+"      --warmup N        linear warm-up steps (default 0)\n"
+"      --schedule S      cosine, linear, wsd or constant (default cosine;\n"
+"                        wsd decays over the last --decay-steps)\n"
+"      --decay-steps N   wsd: length of the final decay (default steps/10)\n"
+"      --weight-decay X  AdamW decay on matrices and embeddings (0.1)\n"
+"      --beta2 X         AdamW beta2 (default 0.95; beta1 is 0.9)\n"
+"      --clip X          clip the global gradient norm to X (1.0; 0: off)\n"
+"      --eval-every N    validation loss every N steps (default 100)\n"
+"      --eval-batches N  micro-batches per validation (default 20)\n"
+"      --seed S          weights and data order (default 1337)\n"
+"Output:\n"
+"      --log FILE        metrics as JSON Lines, one per step\n"
+"      --out DIR         checkpoints DIR/step-NNNNNNNN.ckpt and DIR/latest\n"
+"      --save-every N    checkpoint every N steps (default: at the end)\n"
+"      --resume PATH     continue from a checkpoint or an --out folder; a\n"
+"                        stream run skips the records it had consumed\n"
+"\n"
+"train sample --checkpoint FILE ...   generate tokens (train sample --help)\n";
+
+struct run {
+	struct cli_common c;
+	const char *data, *val, *model, *out, *resume, *logp;
+	int stream, B, T, vocab;
+	long long steps, batch_tokens, eval_every, eval_batches, save_every;
+	long long warmup, decay_steps;
+	double lr, min_lr, wd, beta2, clip, val_fraction;
+	const char *schedule;
+	unsigned long long seed;
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The model: from the checkpoint when resuming, else preset or file. */
+static void
+get_config(const struct run *r, const char *ckpt, uint32_t data_vocab,
+    struct gpt_config *cfg)
+{
+	char err[256];
+	int preset = 0, rc;
+
+	if (ckpt) {
+		if ((rc = ckpt_read_config(ckpt, cfg, err, sizeof(err))) != 0) {
+			cli_error("%s: %s", ckpt, rc == NN_EIO ?
+			    strerror(errno) : err);
+			exit(rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA);
+		}
+		return;
+	}
+	if (!r->model)
+		cli_usage_error("--model is required");
+	if (gpt_config_preset(cfg, r->model) == 0) {
+		preset = 1;
+	} else {
+		FILE *f = fopen(r->model, "rb");
+		char buf[65536];
+		size_t n;
+		if (!f) {
+			if (!strchr(r->model, '/') && !strchr(r->model, '.'))
+				cli_usage_error("unknown model preset '%s'",
+				    r->model);
+			cli_error("%s: %s", r->model, strerror(errno));
+			exit(CLI_EXIT_IO);
+		}
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		if (gpt_config_parse(cfg, buf, n, err, sizeof(err)) != 0)
+			cli_usage_error("%s: %s", r->model, err);
+	}
+	if (r->vocab)
+		cfg->vocab_size = r->vocab;
+	else if (preset && data_vocab)
+		cfg->vocab_size = (int)data_vocab;
+	if (gpt_config_check(cfg, err, sizeof(err)) != 0)
+		cli_usage_error("model: %s", err);
+	if (data_vocab > (uint32_t)cfg->vocab_size)
+		cli_usage_error("the data's vocabulary (%u) is larger than the "
+		    "model's (%d)", data_vocab, cfg->vocab_size);
+}
+
+/* PATH itself, or PATH/latest's content when PATH is a folder. */
+static char *
+ckpt_path(const char *path)
+{
+	struct stat st;
+	char buf[4096], name[512];
+	FILE *f;
+	size_t n;
+
+	if (stat(path, &st) != 0) {
+		cli_error("%s: %s", path, strerror(errno));
+		exit(CLI_EXIT_IO);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return xstrdup(path);
+	snprintf(buf, sizeof(buf), "%s/latest", path);
+	if (!(f = fopen(buf, "r"))) {
+		cli_error("%s: %s", buf, strerror(errno));
+		exit(CLI_EXIT_IO);
+	}
+	n = fread(name, 1, sizeof(name) - 1, f);
+	fclose(f);
+	while (n > 0 && (name[n - 1] == '\n' || name[n - 1] == ' '))
+		n--;
+	name[n] = 0;
+	snprintf(buf, sizeof(buf), "%s/%s", path, name);
+	return xstrdup(buf);
+}
+
+static int
+save(struct trainer *tr, const char *dir, const char *opts_json)
+{
+	char path[4096], tmp[4096], name[64];
+	FILE *f;
+
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		return NN_EIO;
+	snprintf(name, sizeof(name), "step-%08llu.ckpt",
+	    (unsigned long long)tr->step);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (trainer_save(tr, path, opts_json) != 0)
+		return NN_EIO;
+	/* DIR/latest names the newest complete checkpoint; written last and
+	 * renamed into place, so it never names a partial file. */
+	snprintf(tmp, sizeof(tmp), "%s/latest.tmp.%ld", dir, (long)getpid());
+	snprintf(path, sizeof(path), "%s/latest", dir);
+	if (!(f = fopen(tmp, "w")))
+		return NN_EIO;
+	if (fprintf(f, "%s\n", name) < 0 || fflush(f) != 0 ||
+	    fsync(fileno(f)) != 0) {
+		fclose(f);
+		unlink(tmp);
+		return NN_EIO;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return NN_EIO;
+	}
+	return 0;
+}
+
+static void
+data_error(struct trainer *tr, int rc, const char *where, const char *msg)
+{
+	if (rc == NN_EFORMAT && tr->bad_token >= 0 && !msg)
+		cli_error("%s: token %d outside the model's vocabulary (%d)",
+		    where, tr->bad_value, tr->m.cfg.vocab_size);
+	else
+		cli_error("%s", msg ? msg : where);
+	exit(cli_exit_code(rc));
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run r = {
+		.c = CLI_COMMON_INIT, .B = 8, .steps = -1, .batch_tokens = -1,
+		.eval_every = 100, .eval_batches = 20, .decay_steps = -1,
+		.lr = 6e-4, .min_lr = -1, .wd = 0.1, .beta2 = 0.95, .clip = 1.0,
+		.val_fraction = 0.05, .schedule = "cosine", .seed = 1337,
+	};
+	struct gpt_config cfg;
+	struct train_opts o;
+	struct trainer tr;
+	struct tok_header hdr, vhdr;
+	struct tok_reader *rd = NULL;
+	struct nn_tokdocs td = { NULL, 0 };
+	struct nn_stream st;
+	struct nn_tokset ts, vs;
+	struct nn_data data, vdata;
+	struct nn_data_pos v0 = { NN_DATA_TOKSET, 0, 0, 0 };
+	uint32_t *tok = NULL, *vtok = NULL;
+	size_t ntok = 0, nvtok = 0, train_n;
+	char err[512], opts_json[1024], *ck = NULL;
+	FILE *logf = NULL;
+	int ch, rc, have_val = 0, progress;
+	enum lr_sched kind;
+
+	if (argc > 1 && strcmp(argv[1], "sample") == 0)
+		return train_sample_main(argc - 1, argv + 1);
+	cli_init(argv, "usage: train (--data PATH | --stream) --model "
+	    "PRESET|CONFIG.json --steps N [options] [file ...]", help);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "B:d:m:n:T:",
+	    longopts, NULL)) != -1) {
+		if (cli_common_opt(&r.c, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'B': r.B = (int)cli_num(optarg, "--batch", 1, 65536); break;
+		case 'd': r.data = optarg; break;
+		case 'm': r.model = optarg; break;
+		case 'n': r.steps = cli_num(optarg, "--steps", 1, 1LL << 40); break;
+		case 'T': r.T = (int)cli_num(optarg, "--seq-len", 1, 65536); break;
+		case OPT_STREAM: r.stream = 1; break;
+		case OPT_VAL: r.val = optarg; break;
+		case OPT_VAL_FRACTION:
+			r.val_fraction = cli_real(optarg, "--val-fraction", 0, 0.5);
+			break;
+		case OPT_BATCH_TOKENS:
+			r.batch_tokens = cli_num(optarg, "--batch-tokens", 1,
+			    1LL << 40);
+			break;
+		case OPT_LR: r.lr = cli_real(optarg, "--lr", 0, 10); break;
+		case OPT_MIN_LR: r.min_lr = cli_real(optarg, "--min-lr", 0, 10); break;
+		case OPT_WARMUP: r.warmup = cli_num(optarg, "--warmup", 0, 1LL << 40); break;
+		case OPT_SCHEDULE: r.schedule = optarg; break;
+		case OPT_DECAY_STEPS:
+			r.decay_steps = cli_num(optarg, "--decay-steps", 0,
+			    1LL << 40);
+			break;
+		case OPT_WD: r.wd = cli_real(optarg, "--weight-decay", 0, 10); break;
+		case OPT_BETA2: r.beta2 = cli_real(optarg, "--beta2", 0, 0.999999); break;
+		case OPT_CLIP: r.clip = cli_real(optarg, "--clip", 0, 1e9); break;
+		case OPT_EVAL_EVERY:
+			r.eval_every = cli_num(optarg, "--eval-every", 1, 1LL << 40);
+			break;
+		case OPT_EVAL_BATCHES:
+			r.eval_batches = cli_num(optarg, "--eval-batches", 1,
+			    1 << 20);
+			break;
+		case OPT_SAVE_EVERY:
+			r.save_every = cli_num(optarg, "--save-every", 1, 1LL << 40);
+			break;
+		case OPT_OUT: r.out = optarg; break;
+		case OPT_RESUME: r.resume = optarg; break;
+		case OPT_LOG: r.logp = optarg; break;
+		case OPT_SEED:
+			r.seed = (unsigned long long)cli_num(optarg, "--seed", 0,
+			    (1LL << 62));
+			break;
+		case OPT_VOCAB:
+			r.vocab = (int)cli_num(optarg, "--vocab-size", 2,
+			    GPT_MAX_VOCAB);
+			break;
+		default:
+			cli_usage_error("unknown option");
+		}
+	}
+	argc -= optind, argv += optind;
+	if (!r.data == !r.stream)
+		cli_usage_error("give one of --data PATH and --stream");
+	if (r.data && argc > 0)
+		cli_usage_error("operands are read only with --stream");
+	if (r.steps < 0)
+		cli_usage_error("--steps is required");
+	if (lr_sched_parse(r.schedule, &kind) != 0)
+		cli_usage_error("unknown --schedule '%s'", r.schedule);
+	if (argc > 1)
+		cli_usage_error("--stream reads one input");
+	omp_set_num_threads(cli_jobs(&r.c));
+	progress = cli_show_progress(&r.c);
+	if (r.resume)
+		ck = ckpt_path(r.resume);
+
+	/* Data first: its header gives the vocabulary. */
+	memset(&hdr, 0, sizeof(hdr));
+	if (r.data) {
+		rc = nn_tokdata_load(r.data, &tok, &ntok, &hdr, err, sizeof(err));
+		if (rc < 0) {
+			cli_error("%s", err);
+			return cli_exit_code(rc);
+		}
+	} else {
+		rc = tok_reader_open(&rd, argc ? argv[0] : NULL);
+		if (rc < 0) {
+			cli_error("%s", tok_reader_errmsg(rd));
+			return cli_exit_code(rc);
+		}
+		if (rc > 0)
+			hdr = *tok_reader_header(rd);
+		if (rc > 0 && hdr.kind != TOK_KIND_SEQ) {
+			cli_error("%s: records are '%s', not token sequences",
+			    argc ? argv[0] : "<stdin>", tok_kind_name(hdr.kind));
+			return CLI_EXIT_DATA;
+		}
+	}
+	get_config(&r, ck, hdr.vocab_size, &cfg);
+	if (r.T == 0)
+		r.T = cfg.n_ctx;
+	if (r.T > cfg.n_ctx)
+		cli_usage_error("--seq-len %d is longer than the model's "
+		    "context (%d)", r.T, cfg.n_ctx);
+	if (r.batch_tokens < 0)
+		r.batch_tokens = (long long)r.B * r.T;
+	if (r.batch_tokens % ((long long)r.B * r.T) != 0)
+		cli_usage_error("--batch-tokens %lld is not a multiple of "
+		    "batch * seq-len = %d", r.batch_tokens, r.B * r.T);
+
+	/* Validation: --val, else the tail of --data's windows. */
+	train_n = ntok;
+	if (r.val) {
+		rc = nn_tokdata_load(r.val, &vtok, &nvtok, &vhdr, err,
+		    sizeof(err));
+		if (rc < 0) {
+			cli_error("%s", err);
+			return cli_exit_code(rc);
+		}
+		if (nvtok < (size_t)r.T + 1) {
+			cli_error("%s: fewer than %d tokens of validation data",
+			    r.val, r.T + 1);
+			return CLI_EXIT_DATA;
+		}
+		have_val = nn_tokset_init(&vs, vtok, nvtok, r.T, 0, 0) == 0;
+	} else if (r.data && r.val_fraction > 0) {
+		size_t nwin = ntok > (size_t)r.T ? (ntok - 1) / r.T : 0;
+		size_t nv = (size_t)(nwin * r.val_fraction);
+		if (nv > 0 && nwin - nv >= 1) {
+			train_n = (nwin - nv) * r.T + 1;
+			have_val = nn_tokset_init(&vs, tok + (nwin - nv) * r.T,
+			    nv * r.T + 1, r.T, 0, 0) == 0;
+		}
+	}
+	if (have_val) {
+		vdata = nn_tokset_data(&vs);
+		v0.c = vs.nwin;
+	}
+
+	if (r.data) {
+		if (train_n < (size_t)r.T + 1) {
+			cli_error("%s: fewer than %d tokens of training data",
+			    r.data, r.T + 1);
+			return CLI_EXIT_DATA;
+		}
+		if (nn_tokset_init(&ts, tok, train_n, r.T, r.seed, 1) != 0) {
+			cli_error("out of memory");
+			return CLI_EXIT_IO;
+		}
+		data = nn_tokset_data(&ts);
+	} else {
+		td.r = rd;
+		nn_stream_init(&st, nn_tokdocs(&td), nn_tokdata_eot(&hdr));
+		if (!rd)	/* an empty input: no records at all */
+			st.ended = 1;
+		data = nn_stream_data(&st);
+	}
+
+	memset(&o, 0, sizeof(o));
+	o.B = r.B;
+	o.T = r.T;
+	o.accum = (int)(r.batch_tokens / ((long long)r.B * r.T));
+	o.sched.kind = kind;
+	o.sched.lr = (float)r.lr;
+	o.sched.min_lr = (float)(r.min_lr >= 0 ? r.min_lr : r.lr / 10);
+	o.sched.warmup = (long)r.warmup;
+	o.sched.total = (long)r.steps;
+	o.sched.decay = (long)(r.decay_steps >= 0 ? r.decay_steps :
+	    r.steps / 10);
+	o.sched.decay_start = -1;
+	o.adamw = (struct adamw)ADAMW_INIT;
+	o.adamw.weight_decay = (float)r.wd;
+	o.adamw.beta2 = (float)r.beta2;
+	o.clip = (float)r.clip;
+	o.eval_batches = (int)r.eval_batches;
+	o.seed = r.seed;
+	if ((rc = trainer_init(&tr, &cfg, &o, data)) != 0) {
+		cli_error("cannot set up the model: %s", nn_strerror(rc));
+		return rc == NN_ENOMEM ? CLI_EXIT_IO : CLI_EXIT_USAGE;
+	}
+	tr.bad_token = -1;
+	if (ck && (rc = trainer_resume(&tr, ck, err, sizeof(err))) != 0) {
+		if (td.err)
+			data_error(&tr, td.err, tok_reader_errmsg(rd), NULL);
+		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
+		return cli_exit_code(rc);
+	}
+	snprintf(opts_json, sizeof(opts_json), "{\"batch\":%d,\"seq_len\":%d,"
+	    "\"accum\":%d,\"lr\":%g,\"min_lr\":%g,\"warmup\":%lld,"
+	    "\"schedule\":\"%s\",\"weight_decay\":%g,\"beta2\":%g,"
+	    "\"clip\":%g,\"seed\":%llu,\"steps\":%lld}", r.B, r.T, o.accum,
+	    r.lr, (double)o.sched.min_lr, r.warmup, r.schedule, r.wd, r.beta2,
+	    r.clip, r.seed, r.steps);
+	if (r.logp && !(logf = fopen(r.logp, tr.step ? "a" : "w"))) {
+		cli_error("%s: %s", r.logp, strerror(errno));
+		return CLI_EXIT_IO;
+	}
+	if (!r.c.quiet)
+		fprintf(stderr, "train: %s, %.2fM parameters, %d threads, "
+		    "%lld tokens per step\n", r.model ? r.model : ck,
+		    (double)tr.m.nparams / 1e6, cli_jobs(&r.c), r.batch_tokens);
+
+	while ((long long)tr.step < r.steps) {
+		struct train_metrics mt;
+		double t0 = now(), dt;
+		float vl = NAN;
+
+		rc = trainer_step(&tr, &mt);
+		if (rc < 0)
+			data_error(&tr, td.err ? td.err : rc, td.err ?
+			    tok_reader_errmsg(rd) : r.data ? r.data : "<stdin>",
+			    td.err ? tok_reader_errmsg(rd) : NULL);
+		if (rc == 0) {
+			if (!r.c.quiet)
+				fprintf(stderr, "train: the stream ended after "
+				    "%llu steps\n", (unsigned long long)tr.step);
+			break;
+		}
+		dt = now() - t0;
+		if (have_val && (mt.step % r.eval_every == 0 || mt.step == 1 ||
+		    (long long)mt.step == r.steps))
+			trainer_eval(&tr, &vdata, &v0, &vl);
+		if (logf) {
+			fprintf(logf, "{\"step\":%llu,\"loss\":%.6f,\"lr\":%.6g,"
+			    "\"grad_norm\":%.6g,\"tokens\":%llu,"
+			    "\"tokens_per_s\":%.1f,\"ms_per_step\":%.2f",
+			    (unsigned long long)mt.step, (double)mt.loss,
+			    (double)mt.lr, mt.grad_norm,
+			    (unsigned long long)mt.tokens,
+			    r.batch_tokens / dt, dt * 1e3);
+			if (!isnan(vl))
+				fprintf(logf, ",\"val_loss\":%.6f", (double)vl);
+			fputs("}\n", logf);
+			fflush(logf);
+		}
+		if (progress)
+			fprintf(stderr, "\rstep %llu/%lld loss %.4f%s lr %.2e "
+			    "%.0f ms/step ", (unsigned long long)mt.step,
+			    r.steps, (double)mt.loss, "", (double)mt.lr,
+			    dt * 1e3);
+		if (progress && !isnan(vl))
+			fprintf(stderr, "val %.4f\n", (double)vl);
+		if (r.out && r.save_every && mt.step % r.save_every == 0 &&
+		    (long long)mt.step != r.steps &&
+		    save(&tr, r.out, opts_json) != 0) {
+			cli_error("%s: cannot write checkpoint: %s", r.out,
+			    strerror(errno));
+			return CLI_EXIT_IO;
+		}
+	}
+	if (progress)
+		fputc('\n', stderr);
+	if (r.out && save(&tr, r.out, opts_json) != 0) {
+		cli_error("%s: cannot write checkpoint: %s", r.out,
+		    strerror(errno));
+		return CLI_EXIT_IO;
+	}
+	if (logf && fclose(logf) != 0) {
+		cli_error("%s: %s", r.logp, strerror(errno));
+		return CLI_EXIT_IO;
+	}
+	trainer_release(&tr);
+	if (have_val)
+		nn_tokset_release(&vs);
+	if (r.data)
+		nn_tokset_release(&ts);
+	tok_reader_free(rd);
+	free(tok);
+	free(vtok);
+	free(ck);
+	return 0;
+}
+
+static const char sample_help[] =
+"Generate tokens from a checkpoint; prints one JSON line per sample,\n"
+"{\"id\":\"sample-N\",\"tokens\":[...]} (the prompt included), which\n"
+"'tokcat --pack' turns into token records for a decoder.\n"
+"\n"
+"  -c, --checkpoint PATH  checkpoint file or --out folder (required)\n"
+"  -p, --prompt-tokens L  prompt token ids, separated by spaces or commas\n"
+"                         (default: the end-of-text id 0)\n"
+"  -n, --tokens N         tokens to generate (default 64)\n"
+"  -s, --samples N        samples (default 1)\n"
+"      --temperature X    softmax temperature; 0 takes the most likely (1.0)\n"
+"      --top-k K          sample among the K most likely (default 40; 0: all)\n"
+"      --seed S           random seed (default 1337)\n";
+
+int
+train_sample_main(int argc, char *argv[])
+{
+	static const struct option lo[] = {
+		CLI_LONGOPTS,
+		{ "checkpoint", required_argument, NULL, 'c' },
+		{ "prompt-tokens", required_argument, NULL, 'p' },
+		{ "tokens", required_argument, NULL, 'n' },
+		{ "samples", required_argument, NULL, 's' },
+		{ "temperature", required_argument, NULL, OPT_LR },
+		{ "top-k", required_argument, NULL, OPT_CLIP },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_common c = CLI_COMMON_INIT;
+	const char *ckarg = NULL, *prompt = "0";
+	long long ntok = 64, nsamp = 1, topk = 40;
+	unsigned long long seed = 1337;
+	double temp = 1.0;
+	struct gpt_config cfg;
+	struct ckpt_state cst;
+	struct gpt m;
+	struct nn_rng rng;
+	int32_t *seq;
+	int ch, rc, np = 0;
+	char err[256], *ck, *end;
+	const char *s;
+
+	cli_init(argv, "usage: train sample --checkpoint PATH [options]",
+	    sample_help);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "c:n:p:s:", lo,
+	    NULL)) != -1) {
+		if (cli_common_opt(&c, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'c': ckarg = optarg; break;
+		case 'p': prompt = optarg; break;
+		case 'n': ntok = cli_num(optarg, "--tokens", 1, 1 << 20); break;
+		case 's': nsamp = cli_num(optarg, "--samples", 1, 1 << 20); break;
+		case OPT_LR: temp = cli_real(optarg, "--temperature", 0, 100); break;
+		case OPT_CLIP: topk = cli_num(optarg, "--top-k", 0, 1 << 24); break;
+		case OPT_SEED:
+			seed = (unsigned long long)cli_num(optarg, "--seed", 0,
+			    1LL << 62);
+			break;
+		default:
+			cli_usage_error("unknown option");
+		}
+	}
+	if (!ckarg)
+		cli_usage_error("--checkpoint is required");
+	if (optind < argc)
+		cli_usage_error("unexpected operand '%s'", argv[optind]);
+	omp_set_num_threads(cli_jobs(&c));
+	ck = ckpt_path(ckarg);
+	if ((rc = ckpt_read_config(ck, &cfg, err, sizeof(err))) != 0) {
+		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
+		return cli_exit_code(rc);
+	}
+	seq = xmalloc(sizeof(int32_t) * (strlen(prompt) / 2 + 1 + ntok));
+	for (s = prompt; *s;) {
+		long long v;
+		while (*s == ' ' || *s == ',')
+			s++;
+		if (!*s)
+			break;
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (end == s || errno || v < 0 || v >= cfg.vocab_size)
+			cli_usage_error("--prompt-tokens: bad token id near "
+			    "'%.20s' (vocabulary %d)", s, cfg.vocab_size);
+		seq[np++] = (int32_t)v;
+		s = end;
+	}
+	if (np == 0)
+		cli_usage_error("--prompt-tokens: no token ids");
+	if ((rc = gpt_init(&m, &cfg, 1, cfg.n_ctx, 0)) != 0) {
+		cli_error("cannot set up the model: %s", nn_strerror(rc));
+		return CLI_EXIT_IO;
+	}
+	if ((rc = ckpt_load(ck, &m, &cst, err, sizeof(err))) != 0) {
+		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
+		return cli_exit_code(rc);
+	}
+	nn_rng_seed(&rng, seed);
+	for (long long k = 0; k < nsamp; k++) {
+		int n = np;
+		for (long long i = 0; i < ntok; i++, n++)
+			seq[n] = gpt_sample_next(&m, seq, n, (float)temp,
+			    (int)topk, &rng);
+		printf("{\"id\":\"sample-%lld\",\"tokens\":[", k + 1);
+		for (int i = 0; i < n; i++)
+			printf(i ? ",%d" : "%d", seq[i]);
+		printf("]}\n");
+	}
+	gpt_release(&m);
+	free(seq);
+	free(ck);
+	return cli_finish(0, NULL);
+}
