@@ -8,6 +8,15 @@
 #   make fuzz         build the libFuzzer targets into build/fuzz/
 include config.mk
 
+# Quiet recipes ("CC file"); V=1 shows the full commands.
+ifeq ($(V),1)
+Q =
+say = @true
+else
+Q = @
+say = @printf '  %-5s %s\n'
+endif
+
 BUILD ?= build
 BIN   ?= bin
 
@@ -39,31 +48,37 @@ $(DEPS_STAMP): scripts/install-deps
 
 $(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/nn/%.o: lib/nn/%.c $(wildcard lib/*.h lib/nn/*.h) $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) -c -o $@ $<
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libptk.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(say) AR $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/libnn.a: $(NN_OBJ)
 	@rm -f $@
-	ar rcs $@ $(if $^,$^,$(BUILD)/.deps-ok)
+	$(say) AR $@
+	$(Q)ar rcs $@ $(if $^,$^,$(BUILD)/.deps-ok)
 
 $(BIN)/%: cmd/%.c $(BUILD)/libptk.a $(BUILD)/libnn.a $(wildcard lib/*.h lib/nn/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
 
 $(BIN)/%: scripts/bin/%
 	@mkdir -p $(@D)
-	cp $< $@ && chmod +x $@
+	$(Q)cp $< $@ && chmod +x $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libptk.a $(BUILD)/libnn.a $(wildcard lib/*.h lib/nn/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBS)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBS)
 
 test: all
 	@BIN=$(abspath $(BIN)) UNITS=$(abspath $(BUILD)/tests) tests/run.sh

@@ -23,6 +23,7 @@ enum {
 	OPT_SPECIAL,
 	OPT_KIND,
 	OPT_FINGERPRINT,
+	OPT_COMPRESS,
 };
 
 static const struct option longopts[] = {
@@ -35,6 +36,7 @@ static const struct option longopts[] = {
 	{ "special", required_argument, NULL, OPT_SPECIAL },
 	{ "kind", required_argument, NULL, OPT_KIND },
 	{ "fingerprint", required_argument, NULL, OPT_FINGERPRINT },
+	{ "compress", no_argument, NULL, OPT_COMPRESS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -50,7 +52,8 @@ static const char help[] =
 "  --vocab-size N      with --pack: the vocabulary size (required)\n"
 "  --special NAME=ID   with --pack: a special token (pad unk bos eos cls sep mask)\n"
 "  --kind KIND         with --pack: seq, pair, masked or span (default seq)\n"
-"  --fingerprint HEX   with --pack: the vocabulary fingerprint (default 0)\n";
+"  --fingerprint HEX   with --pack: the vocabulary fingerprint (default 0)\n"
+"  --compress          write zstd (the default for --pack; else plain text)\n";
 
 struct tokcat {
 	struct cli_common c;
@@ -80,7 +83,7 @@ static int
 cat_docs(struct tokcat *t, struct doc_reader *r)
 {
 	struct doc d;
-	int rc;
+	int rc = 0;
 
 	while (!head_reached(t) && (rc = doc_read(r, &d)) == 1) {
 		t->records++;
@@ -240,7 +243,7 @@ main(int argc, char *argv[])
 
 	tok_header_init(&h, 1, 0);
 	cli_init(argv, "usage: tokcat [options] [file ...]", help);
-	t.c.compress = 0;
+	t.c.compress = -1;	/* decided below, once we know about --pack */
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common_opt(&t.c, ch, optarg))
 			continue;
@@ -256,7 +259,6 @@ main(int argc, char *argv[])
 			break;
 		case OPT_PACK:
 			packing = 1;
-			t.c.compress = 1;
 			break;
 		case OPT_VOCAB_SIZE:
 			vocab_size = cli_num(optarg, "--vocab-size", 1, UINT32_MAX);
@@ -284,6 +286,9 @@ main(int argc, char *argv[])
 			h.kind = (uint8_t)k;
 			break;
 		}
+		case OPT_COMPRESS:
+			t.c.compress = 1;
+			break;
 		case OPT_FINGERPRINT: {
 			char *end;
 			h.fingerprint = strtoull(optarg, &end, 16);
@@ -297,6 +302,8 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (t.c.compress < 0)
+		t.c.compress = packing;
 	if (argc == 0) {
 		argc = 1;
 		argv = stdin_only;
