@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "doc.h"
@@ -63,6 +64,7 @@ struct tokcat {
 	struct zio_writer *out;
 	struct buf line;
 	struct progress prog;
+	uint64_t raw_done;	/* input file bytes of the files finished */
 };
 
 static int
@@ -91,13 +93,15 @@ cat_docs(struct tokcat *t, struct doc_reader *r)
 		if (!t->count && ((rc = doc_write(&t->line, &d)) != 0 ||
 		    (rc = emit(t)) != 0))
 			return rc;
-		progress_update(&t->prog, zio_offset(doc_reader_zio(r)), t->records);
+		progress_update(&t->prog, t->raw_done + zio_raw_offset(doc_reader_zio(r)),
+		    t->records);
 	}
 	if (rc < 0) {
 		cli_error("%s", doc_reader_errmsg(r));
 		return rc;
 	}
 	t->bytes += zio_offset(doc_reader_zio(r));
+	t->raw_done += zio_raw_offset(doc_reader_zio(r));
 	if (doc_reader_repaired(r))
 		cli_warn(&t->c, "%s: %llu records had invalid UTF-8 replaced by U+FFFD",
 		    doc_reader_name(r), (unsigned long long)doc_reader_repaired(r));
@@ -119,13 +123,14 @@ cat_tokens(struct tokcat *t, struct tok_reader *r, struct zio_reader *z)
 		if (!t->count && ((rc = tokjson_write(&t->line, &rec)) != 0 ||
 		    (rc = emit(t)) != 0))
 			return rc;
-		progress_update(&t->prog, zio_offset(z), t->records);
+		progress_update(&t->prog, t->raw_done + zio_raw_offset(z), t->records);
 	}
 	if (rc < 0) {
 		cli_error("%s", tok_reader_errmsg(r));
 		return rc;
 	}
 	t->bytes += zio_offset(z);
+	t->raw_done += zio_raw_offset(z);
 	return 0;
 }
 
@@ -319,14 +324,27 @@ main(int argc, char *argv[])
 				cli_usage_error("--special id %d is not below --vocab-size",
 				    h.special[slot]);
 	}
-	progress_init(&t.prog, cli_show_progress(&t.c), 0, "records");
+	{
+		/* Progress shows an ETA when every input is a regular file. */
+		uint64_t total = 0;
+		struct stat st;
+		for (i = 0; i < argc; i++) {
+			if (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) != 0 ||
+			    !S_ISREG(st.st_mode)) {
+				total = 0;
+				break;
+			}
+			total += (uint64_t)st.st_size;
+		}
+		progress_init(&t.prog, cli_show_progress(&t.c), total, "records");
+	}
 	t.out = cli_open_output(&t.c, packing);
 	if (packing)
 		rc = pack(&t, &h, argv, argc);
 	else
 		for (i = 0; i < argc && rc == 0 && !head_reached(&t); i++)
 			rc = cat_file(&t, argv[i]);
-	progress_done(&t.prog, t.bytes, t.records);
+	progress_done(&t.prog, t.raw_done, t.records);
 	if (rc == 0 && t.count)
 		rc = buf_printf(&t.line, "{\"records\":%llu,\"tokens\":%llu,\"bytes\":%llu,\"text_bytes\":%llu}\n",
 		    (unsigned long long)t.records, (unsigned long long)t.tokens,
