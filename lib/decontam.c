@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "json.h"
@@ -46,6 +47,8 @@ struct dc_index {
 	uint32_t *post_off;	/* (nng + 1) into post_ex */
 	uint32_t *post_ex;	/* example indexes, sorted per n-gram */
 	size_t nng;
+	uint64_t *filter;	/* (1 << fbits) bits: a prefilter in cache */
+	int fshift;		/* 64 - fbits */
 	uint64_t *keys;		/* (mask + 1) open addressing; 0 = empty */
 	uint32_t *vals;		/* (mask + 1) n-gram index */
 	size_t mask;
@@ -75,6 +78,22 @@ dc_scratch_release(struct dc_scratch *s)
 /* ---- normalisation and units ---- */
 
 enum { CL_KEEP, CL_SPACE, CL_DROP };
+
+/*
+ * ASCII bytes: 1 = white space, 0 = dropped (punctuation, symbols,
+ * controls), else the lowercased byte.
+ */
+static const unsigned char amap[128] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 0, 0, 0, 0, 0, 0,
+	0, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
+	0, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
+};
+
 
 static inline int
 ascii_class(unsigned char c)
@@ -177,9 +196,11 @@ dc_tokenize(const struct dc_opts *o, const char *text, size_t len,
     struct dc_scratch *s)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	uint32_t cp = 0, nstart = 0, bstart = 0, cstart = 0;
+	uint32_t nstart = 0, bstart = 0, cstart = 0;
+	size_t i = 0, cont = 0;	/* cont: UTF-8 continuation bytes so far */
 	int in_word = 0, rc;
-	size_t i = 0;
+	char *np;
+	size_t nl;
 
 	s->nunits = 0;
 	buf_reset(&s->norm);
@@ -188,85 +209,102 @@ dc_tokenize(const struct dc_opts *o, const char *text, size_t len,
 	if ((rc = buf_grow(&s->norm, len + 256)) != 0)
 		return rc;
 	units_room(s);
+	np = s->norm.p;
+	nl = 0;
+#define CP(i) ((uint32_t)((i) - cont))
 	while (i < len) {
-		unsigned char c = t[i];
+		unsigned char c = t[i], v;
 		uint32_t u;
 		int nb, cat;
 
 		if (c < 0x80) {
-			int cl = ascii_class(c);
-			if (cl == CL_SPACE) {
+			v = amap[c];
+			if (v == 1) {
 				if (in_word) {
+					s->norm.len = nl;
 					end_unit(s, nstart, bstart, cstart,
-					    (uint32_t)i, cp);
+					    (uint32_t)i, CP(i));
+					nl = s->norm.len;
 					in_word = 0;
 				}
-			} else {
-				if (!in_word) {
-					in_word = 1;
-					nstart = (uint32_t)s->norm.len;
-					bstart = (uint32_t)i;
-					cstart = cp;
-				}
-				if (cl == CL_KEEP)
-					s->norm.p[s->norm.len++] = (char)(c >= 'A' &&
-					    c <= 'Z' ? c + 32 : c);
+				i++;
+				continue;
 			}
-			i++;
-			cp++;
+			if (!in_word) {
+				in_word = 1;
+				nstart = (uint32_t)nl;
+				bstart = (uint32_t)i;
+				cstart = CP(i);
+			}
+			/* The common case: a run of ASCII word bytes. */
+			do {
+				np[nl] = (char)v;
+				nl += v != 0;
+				i++;
+			} while (i < len && (c = t[i]) < 0x80 && (v = amap[c]) != 1);
 			continue;
 		}
 		nb = utf8_decode(t + i, len - i, &u);
 		if (nb < 0) {	/* not from a validated text: skip a byte */
 			i++;
-			cp++;
 			continue;
 		}
-		/* Room for the longest decomposition (18 code points). */
-		if (s->norm.cap - s->norm.len < 160 &&
-		    (rc = buf_grow(&s->norm, 160)) != 0)
+		s->norm.len = nl;
+		/*
+		 * Room for the longest decomposition (18 code points) and for
+		 * the rest of the text, which the ASCII loop writes unchecked.
+		 */
+		if (s->norm.cap - s->norm.len < len - i + 256 &&
+		    (rc = buf_grow(&s->norm, len - i + 256)) != 0)
 			return rc;
 		cat = utf8proc_category((utf8proc_int32_t)u);
 		if (cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
 		    cat == UTF8PROC_CATEGORY_ZP || u == 0x85) {
 			if (in_word) {
-				end_unit(s, nstart, bstart, cstart, (uint32_t)i, cp);
+				end_unit(s, nstart, bstart, cstart, (uint32_t)i,
+				    CP(i));
 				in_word = 0;
 			}
 		} else if (o->char_ngrams && nospace_script((int32_t)u)) {
 			uint32_t ns;
 
 			if (in_word) {
-				end_unit(s, nstart, bstart, cstart, (uint32_t)i, cp);
+				end_unit(s, nstart, bstart, cstart, (uint32_t)i,
+				    CP(i));
 				in_word = 0;
 			}
 			ns = (uint32_t)s->norm.len;
 			if (!dropped_category(cat))
 				put_norm(&s->norm, (int32_t)u);
-			end_unit(s, ns, (uint32_t)i, cp, (uint32_t)(i + nb), cp + 1);
+			end_unit(s, ns, (uint32_t)i, CP(i), (uint32_t)(i + nb),
+			    CP(i) + 1);
 		} else {
 			if (!in_word) {
 				in_word = 1;
 				nstart = (uint32_t)s->norm.len;
 				bstart = (uint32_t)i;
-				cstart = cp;
+				cstart = CP(i);
 			}
 			if (!dropped_category(cat))
 				put_norm(&s->norm, (int32_t)u);
 		}
+		cont += (size_t)nb - 1;
 		i += (size_t)nb;
-		cp++;
+		np = s->norm.p;
+		nl = s->norm.len;
 	}
+	s->norm.len = nl;
 	if (in_word)
-		end_unit(s, nstart, bstart, cstart, (uint32_t)len, cp);
+		end_unit(s, nstart, bstart, cstart, (uint32_t)len, CP(len));
 	units_room(s);
 	/* Sentinel: where the next unit would start; cp_end = text length. */
 	s->units[s->nunits].norm = (uint32_t)s->norm.len;
-	s->units[s->nunits].cp_start = cp;
-	s->units[s->nunits].cp_end = cp;
+	s->units[s->nunits].cp_start = CP(len);
+	s->units[s->nunits].cp_end = CP(len);
 	s->units[s->nunits].byte_start = (uint32_t)len;
 	s->units[s->nunits].byte_end = (uint32_t)len;
 	s->norm.p[s->norm.len] = '\0';
+#undef CP
 	return 0;
 }
 
@@ -307,6 +345,7 @@ dc_index_free(struct dc_index *x)
 	free(x->ng_hash);
 	free(x->post_off);
 	free(x->post_ex);
+	free(x->filter);
 	free(x->keys);
 	free(x->vals);
 	free(x->doc_freq);
@@ -703,6 +742,11 @@ dc_index_finish(struct dc_index *x)
 	for (cap = 1024; cap < 2 * x->nng; cap *= 2)
 		;
 	x->mask = cap - 1;
+	/* About 16 filter bits per n-gram: 1 in 16 misses reaches the table. */
+	for (j = 16; j < 63 && ((size_t)1 << j) < 16 * x->nng; j++)
+		;
+	x->fshift = 64 - (int)j;
+	x->filter = xcalloc(((size_t)1 << j) / 64, sizeof *x->filter);
 	x->keys = xcalloc(cap, sizeof *x->keys);
 	x->vals = xcalloc(cap, sizeof *x->vals);
 	for (i = 0; i < x->nng; i++) {
@@ -711,6 +755,7 @@ dc_index_finish(struct dc_index *x)
 			;
 		x->keys[j] = h;
 		x->vals[j] = (uint32_t)i;
+		x->filter[(h >> x->fshift) >> 6] |= 1ull << ((h >> x->fshift) & 63);
 	}
 	dc_scratch_release(&x->tok);
 }
@@ -718,8 +763,10 @@ dc_index_finish(struct dc_index *x)
 static inline long
 lookup(const struct dc_index *x, uint64_t h)
 {
-	size_t j;
+	size_t j, f = (size_t)(h >> x->fshift);
 
+	if (!(x->filter[f >> 6] >> (f & 63) & 1))
+		return -1;
 	for (j = h & x->mask; x->keys[j]; j = (j + 1) & x->mask)
 		if (x->keys[j] == h)
 			return x->vals[j];
