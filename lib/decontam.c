@@ -138,8 +138,8 @@ put_norm(struct buf *b, int32_t c)
 	utf8proc_ssize_t k, j;
 	int bound = 0;
 
-	k = utf8proc_decompose_char(c, d, 32, UTF8PROC_COMPAT | UTF8PROC_CASEFOLD,
-	    &bound);
+	k = utf8proc_decompose_char(c, d, 32, UTF8PROC_DECOMPOSE |
+	    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD, &bound);
 	if (k < 0 || k > 32) {
 		d[0] = c;
 		k = 1;
