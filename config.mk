@@ -26,4 +26,4 @@ BLAS_LIBS   = -lopenblas
 
 # Every binary links the archives; the linker takes only the objects it uses
 # and --as-needed drops shared libraries a binary does not call.
-LDLIBS_PTK = -lzstd -lpcre2-8 -lcurl -lsqlite3 -lutf8proc -lxxhash -lm
+LDLIBS_PTK = -lzstd -lpcre2-8 -lcurl -lsqlite3 -lutf8proc -lxxhash -lgumbo -lpsl -lm
