@@ -168,7 +168,16 @@ plan_acts(struct gpt *m, float *base)
 	};
 	size_t n = sizeof(tab) / sizeof(tab[0]);
 
-	red = nn_linear_bwd_scratch((int)BT, (int)FF);
+	red = 0;
+	{
+		/* (in, out) of each linear layer */
+		size_t io[4][2] = { { C, 3 * C }, { C, C }, { C, F }, { F, C } };
+		for (int i = 0; i < 4; i++) {
+			size_t r = nn_linear_bwd_scratch((int)BT, (int)io[i][0],
+			    (int)io[i][1]);
+			red = r > red ? r : red;
+		}
+	}
 	if (nn_layernorm_bwd_scratch((int)BT, (int)C) > red)
 		red = nn_layernorm_bwd_scratch((int)BT, (int)C);
 	tab[n - 1].n = red;

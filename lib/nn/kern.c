@@ -165,10 +165,24 @@ nn_linear_fwd_res(float *out, const float *inp, const float *w,
 	nn_matmul(0, 1, N, OC, IC, inp, IC, w, IC, 1.0f, out, OC);
 }
 
-size_t
-nn_linear_bwd_scratch(int N, int OC)
+/* Chunks of the K sum in a weight gradient: fixed by K alone. */
+static int
+k_chunks(int M, int N, int K)
 {
-	return div_up(N, NN_RED_ROWS) * (size_t)OC;
+	int kc = K / 512;
+
+	if (K < 2 * (M > N ? M : N) || 2.0 * M * N * K < 4e6)
+		return 1;
+	return kc < 2 ? 2 : kc > 4 ? 4 : kc;
+}
+
+size_t
+nn_linear_bwd_scratch(int N, int IC, int OC)
+{
+	size_t red = div_up(N, NN_RED_ROWS) * (size_t)OC;
+	size_t kp = (size_t)(k_chunks(OC, IC, N) - 1) * OC * IC;
+
+	return red > kp ? red : kp;
 }
 
 NN_VEC static void
@@ -200,13 +214,50 @@ colsum_acc(float *y, const float *x, int N, int C, float *scratch)
 		row_acc(y, scratch + (size_t)c * C, C);
 }
 
+/*
+ * C (M,N) += A^T B for A (K,M), B (K,N) with a long K (a weight gradient
+ * summed over all positions).  Cutting M or N would make every piece repack
+ * the whole of the other operand, so the K sum is cut instead: chunk 0 adds
+ * into C, the others into ws, and those are added in chunk order.
+ */
+static void
+matmul_tn_acc(int M, int N, int K, const float *A, int lda, const float *B,
+    int ldb, float *C, int ldc, float *ws)
+{
+	int kc = k_chunks(M, N, K), ks;
+
+	if (kc == 1) {
+		nn_matmul(1, 0, M, N, K, A, lda, B, ldb, 1.0f, C, ldc);
+		return;
+	}
+	ks = (int)div_up(div_up(K, kc), 32) * 32;
+#pragma omp parallel for schedule(static)
+	for (int c = 0; c < kc; c++) {
+		int lo = c * ks, n = K - lo < ks ? K - lo : ks;
+		float *out = c ? ws + (size_t)(c - 1) * M * N : C;
+
+		if (n <= 0) {
+			memset(out, 0, sizeof(float) * M * N * (c > 0));
+			continue;
+		}
+		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, M, N, n,
+		    1.0f, A + (size_t)lo * lda, lda, B + (size_t)lo * ldb, ldb,
+		    c ? 0.0f : 1.0f, out, c ? N : ldc);
+	}
+#pragma omp parallel for schedule(static)
+	for (int i = 0; i < M; i++)
+		for (int c = 1; c < kc; c++)
+			row_acc(C + (size_t)i * ldc, ws + ((size_t)(c - 1) * M +
+			    i) * N, N);
+}
+
 void
 nn_linear_bwd(float *dinp, float *dw, float *dbias, const float *dout,
     const float *inp, const float *w, int N, int IC, int OC, float *scratch)
 {
 	if (dinp)
 		nn_matmul(0, 0, N, IC, OC, dout, OC, w, IC, 0, dinp, IC);
-	nn_matmul(1, 0, OC, IC, N, dout, OC, inp, IC, 1, dw, IC);
+	matmul_tn_acc(OC, IC, N, dout, OC, inp, IC, dw, IC, scratch);
 	if (dbias)
 		colsum_acc(dbias, dout, N, OC, scratch);
 }

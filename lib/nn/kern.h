@@ -41,7 +41,7 @@ void	nn_linear_fwd_res(float *out, const float *inp, const float *w,
 void	nn_linear_bwd(float *dinp, float *dw, float *dbias, const float *dout,
 	    const float *inp, const float *w, int N, int IC, int OC,
 	    float *scratch);
-size_t	nn_linear_bwd_scratch(int N, int OC);	/* floats of scratch needed */
+size_t	nn_linear_bwd_scratch(int N, int IC, int OC);	/* floats of scratch */
 
 /* Row-wise LayerNorm over C with eps 1e-5; mean, rstd (N) saved. Writes. */
 void	nn_layernorm_fwd(float *out, float *mean, float *rstd, const float *inp,
