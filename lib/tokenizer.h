@@ -59,6 +59,8 @@ struct tokenizer {
 struct tokenizer_opts {
 	int lowercase;		/* WordPiece: -1 default (uncased), 0 cased, 1 uncased */
 	int max_word_chars;	/* WordPiece: 0 = 100, as HuggingFace */
+	int ignore_special;	/* BPE: encode special-token text as plain text
+				 * (tiktoken's encode_ordinary); 0: match it */
 };
 
 /*
