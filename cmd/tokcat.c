@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "doc.h"
+#include "shard.h"
 #include "tokjson.h"
 #include "tokrec.h"
 #include "xalloc.h"
@@ -43,6 +44,7 @@ static const struct option longopts[] = {
 
 static const char help[] =
 "Print ptk streams (doc records or token records, zstd or plain) as JSON Lines.\n"
+"A shard folder (written by shard) prints its train records, then its val ones.\n"
 "\n"
 "  --count             print {\"records\":N,\"tokens\":N,\"bytes\":N} instead\n"
 "                      (bytes: decoded stream bytes; text_bytes for docs)\n"
@@ -134,15 +136,47 @@ cat_tokens(struct tokcat *t, struct tok_reader *r, struct zio_reader *z)
 	return 0;
 }
 
+/* A shard folder (shard -o DIR): its train records, then its val records. */
+static int
+cat_shards(struct tokcat *t, const char *dir)
+{
+	struct shard_recbuf b = { 0 };
+	struct shardset *s;
+	struct tok_rec rec;
+	uint64_t i;
+	int split, rc = shardset_open(&s, dir, 0, cli_jobs(&t->c));
+
+	if (rc < 0)
+		cli_error("%s", shardset_errmsg(s));
+	else if (t->header && !t->count)
+		rc = tokjson_write_header(&t->line, shardset_header(s));
+	for (split = SHARD_TRAIN; rc == 0 && split <= SHARD_VAL; split++)
+		for (i = 0; rc == 0 && i < shardset_records(s, split) &&
+		    !head_reached(t); i++) {
+			shardset_record(s, split, i, &rec, &b);
+			t->records++;
+			t->tokens += rec.n;
+			if (!t->count && ((rc = tokjson_write(&t->line, &rec)) != 0 ||
+			    (rc = emit(t)) != 0))
+				break;
+		}
+	shard_recbuf_release(&b);
+	shardset_free(s);
+	return rc;
+}
+
 /* Print one input, whichever kind of stream it holds. */
 static int
 cat_file(struct tokcat *t, const char *path)
 {
 	struct zio_reader *z;
 	const unsigned char *p;
+	struct stat st;
 	ssize_t n;
 	int rc;
 
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return cat_shards(t, path);
 	if ((rc = zio_reader_open(&z, path)) != 0) {
 		cli_error("%s", zio_errmsg(z));
 		zio_reader_free(z);
