@@ -53,7 +53,8 @@ static const char help[] =
 "      --min-frequency N    stop at a pair seen fewer than N times (0)\n"
 "      --special-tokens L   comma-separated special tokens, ids 0.. (none);\n"
 "                           may be given more than once\n"
-"      --max-token-length N no token longer than N bytes (no limit)\n"
+"      --max-token-length N no token longer than N bytes, N >= 2 (no limit;\n"
+"                           HuggingFace's max_token_length N+1 is the same)\n"
 "      --limit-alphabet N   keep only the N most frequent bytes (all)\n"
 "      --initial-alphabet S bytes always in the alphabet: 'bytes' for all 256\n"
 "                           (so that any input can be encoded), or the bytes\n"
@@ -286,7 +287,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_MAX_TOKEN_LENGTH:
 			o.max_token_length = (uint32_t)cli_num(optarg,
-			    "--max-token-length", 1, UINT32_MAX);
+			    "--max-token-length", 2, UINT32_MAX - 1);
 			break;
 		case OPT_LIMIT_ALPHABET:
 			o.limit_alphabet = (uint32_t)cli_num(optarg, "--limit-alphabet",

@@ -555,7 +555,8 @@ bpe_train(const struct bpe_counter *c, const struct bpe_train_opts *o,
 	struct pcounts pc = { 0 };
 	struct heap heap = { 0 };
 	struct wtu upd = { 0 };
-	uint32_t maxlen = o->max_token_length ? o->max_token_length : UINT32_MAX;
+	/* BpeTrainer's test is "shorter than max_token_length": ours is "at most". */
+	uint32_t maxlen = o->max_token_length ? o->max_token_length + 1 : UINT32_MAX;
 	uint32_t (*merges)[2] = NULL, nm = 0;
 	int b;
 

@@ -63,7 +63,8 @@ int	bpe_count_texts(struct bpe_counter **counters, struct pretok_state **states,
 struct bpe_train_opts {
 	uint32_t vocab_size;		/* stop when the vocabulary has this many */
 	uint64_t min_frequency;		/* stop at a pair seen fewer times */
-	uint32_t max_token_length;	/* in bytes; 0 = none */
+	uint32_t max_token_length;	/* in bytes (>= 2); 0 = none; BpeTrainer's
+				 * max_token_length is this + 1 */
 	uint32_t limit_alphabet;	/* keep the most frequent bytes; 0 = all */
 	unsigned char initial_alphabet[256];	/* 1: byte always in the alphabet */
 	const char *const *special;	/* special tokens, ids 0.. in this order */

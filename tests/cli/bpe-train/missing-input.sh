@@ -1,0 +1,1 @@
+bpe-train -o out no-such-file.jsonl

@@ -1,0 +1,1 @@
+bpe-train --pattern '(a' -o out "$TESTS/data/bpe/train.txt"

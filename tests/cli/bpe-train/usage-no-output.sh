@@ -1,0 +1,1 @@
+bpe-train --vocab-size 100 "$TESTS/data/bpe/train.txt"

@@ -1,0 +1,1 @@
+tokenize "$TESTS/data/bpe/train.txt"

@@ -1,0 +1,1 @@
+tokenize --vocab no-such-vocab --text "$TESTS/data/bpe/train.txt"
