@@ -14,7 +14,8 @@ Serves files from --root and a few behaviours chosen by path:
   /latin1-meta         windows-1252 HTML, charset only in <meta>
   /image.png           image/png
   /gen/N               a generated page linking to /gen/10N+1 .. /gen/10N+F
-                       (F = --fanout) while 10N+1 < --gen-limit
+                       (F = --fanout) while 10N+k < --gen-limit, after
+                       --gen-sleep seconds
 Every request line is appended to --log.  The chosen port goes to
 --port-file.  The server stops by itself after --lifetime seconds.
 """
@@ -32,6 +33,7 @@ ap.add_argument("--log", default=os.devnull)
 ap.add_argument("--robots-status", type=int, default=0)
 ap.add_argument("--fanout", type=int, default=10)
 ap.add_argument("--gen-limit", type=int, default=1000)
+ap.add_argument("--gen-sleep", type=float, default=0)
 ap.add_argument("--lifetime", type=float, default=120)
 args = ap.parse_args()
 
@@ -117,6 +119,8 @@ class H(BaseHTTPRequestHandler):
             return self.send(200, b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "image/png")
         if p.startswith("/gen/"):
             n = int(parts[2])
+            if args.gen_sleep:
+                time.sleep(args.gen_sleep)
             kids = [10 * n + k for k in range(1, args.fanout + 1) if 10 * n + k < args.gen_limit]
             return self.send(200, page("gen %d" % n, "generated page %d " % n * 20,
                                        ["/gen/%d" % k for k in kids]))
@@ -137,6 +141,8 @@ class H(BaseHTTPRequestHandler):
 
 srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
 srv.daemon_threads = True
+# A client that goes away (a killed crawl, a timeout) is not an error here.
+srv.handle_error = lambda request, client_address: None
 tmp = args.port_file + ".tmp"
 with open(tmp, "w") as f:
     f.write(str(srv.server_address[1]))
