@@ -442,11 +442,23 @@ zio_writer_open(struct zio_writer **wp, const char *path, int compress,
     int level)
 {
 	struct zio_writer *w = xcalloc(1, sizeof *w);
+	struct stat st;
 
 	*wp = NULL;
 	if (path == NULL || strcmp(path, "-") == 0) {
 		w->fd = 1;
 		w->name = xstrdup("<stdout>");
+	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		/* A device or FIFO (-o /dev/null): write it in place, since
+		 * renaming a temporary file over it would replace it. */
+		if ((w->fd = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
+			int e = errno;
+			free(w);
+			errno = e;
+			return PTK_EIO;
+		}
+		w->name = xstrdup(path);
 	} else {
 		struct buf tmp = BUF_INIT;
 		buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
