@@ -1,0 +1,1 @@
+shard --format parquet -o out

@@ -1,0 +1,3 @@
+set -e
+shard --help | head -2
+shard --version

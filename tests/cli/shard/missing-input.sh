@@ -1,0 +1,1 @@
+shard -o out no-such-file.tok
