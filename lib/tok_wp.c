@@ -17,6 +17,7 @@
 #include <xxhash.h>
 
 #include "err.h"
+#include "tokrec.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -202,15 +203,13 @@ wp_vocab_str(const struct wp_vocab *v, uint32_t id, size_t *len)
 uint64_t
 wp_fingerprint(const struct wp_vocab *v)
 {
-	XXH64_state_t st;
+	struct tok_fingerprint f;
 	size_t i;
 
-	XXH64_reset(&st, 0);
-	for (i = 0; i < v->n; i++) {
-		XXH64_update(&st, v->pool + v->off[i], v->len[i]);
-		XXH64_update(&st, "\n", 1);
-	}
-	return XXH64_digest(&st);
+	tok_fingerprint_init(&f);
+	for (i = 0; i < v->n; i++)
+		tok_fingerprint_add(&f, v->pool + v->off[i], v->len[i]);
+	return tok_fingerprint_final(&f);
 }
 
 static inline void

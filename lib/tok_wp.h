@@ -123,10 +123,7 @@ const struct wp_vocab *tok_wp_vocab(const struct tokenizer *t);
 const struct wp_norm *tok_wp_norm(const struct tokenizer *t);
 size_t	tok_wp_max_chars(const struct tokenizer *t);
 
-/*
- * The fingerprint of a vocabulary: XXH64 (seed 0) of its tokens in id order,
- * each followed by '\n' - the bytes of its vocab.txt.
- */
+/* The fingerprint of a vocabulary (schemas/tokens.md, tok_fingerprint). */
 uint64_t wp_fingerprint(const struct wp_vocab *v);
 
 #endif
