@@ -79,6 +79,13 @@ mask_vocab_set_cont(struct mask_vocab *v, uint32_t id)
 }
 
 void
+mask_vocab_set_break(struct mask_vocab *v, uint32_t id)
+{
+	if (id < v->vocab_size)
+		v->flags[id] |= MASK_TOK_BREAK;
+}
+
+void
 mask_vocab_set_word_starts(struct mask_vocab *v, const uint8_t *starts)
 {
 	uint32_t id;
@@ -200,7 +207,7 @@ mask_record(const struct mask_opts *o, const struct mask_vocab *v,
 			perm[m] = (uint32_t)m;
 			m++;
 		}
-		prev = 1;
+		prev = !(f & MASK_TOK_BREAK);
 	}
 	if (st != NULL)
 		st->maskable += maskable;

@@ -79,6 +79,7 @@ uint64_t mask_record_key(const char *id, size_t len);
 enum mask_tok_flags {
 	MASK_TOK_SPECIAL = 1,	/* never selected, never drawn as a replacement */
 	MASK_TOK_CONT = 2,	/* continues the word of the token before it */
+	MASK_TOK_BREAK = 4,	/* the token after it starts a word (BPE whitespace) */
 };
 
 struct mask_vocab {
@@ -100,6 +101,7 @@ void	mask_vocab_init(struct mask_vocab *v, uint32_t vocab_size,
 	    uint32_t mask_id, const struct tok_header *h);
 void	mask_vocab_set_special(struct mask_vocab *v, uint32_t id);
 void	mask_vocab_set_cont(struct mask_vocab *v, uint32_t id);
+void	mask_vocab_set_break(struct mask_vocab *v, uint32_t id);
 /*
  * Whole-word masking input as a bit vector over ids: bit id of starts
  * (starts[id / 8] >> (id % 8) & 1) set = the token starts a word; clear =
