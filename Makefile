@@ -38,7 +38,7 @@ LIBS = -Wl,--as-needed $(BUILD)/libnn.a $(BUILD)/libptk.a $(BLAS_LIBS) $(LDLIBS_
 # A stamp, so that the dependency check runs once per checkout, not per target.
 DEPS_STAMP = $(BUILD)/.deps-ok
 
-.PHONY: all deps test test-asan demo check-reference fuzz clean bench
+.PHONY: all deps test test-asan demo check-reference fuzz clean bench man install
 all: $(BINS) $(SCRIPTS) $(UNITS)
 
 deps: $(DEPS_STAMP)
@@ -102,6 +102,20 @@ fuzz: $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fopenmp -o $@ $< $(LIB_SRC) $(LDLIBS_PTK)
+
+# Man pages: docs/PROG.1.md -> build/man/PROG.1 (roff).
+MAN_SRC := $(sort $(wildcard docs/*.1.md))
+MANS    := $(patsubst docs/%.1.md,$(BUILD)/man/%.1,$(MAN_SRC))
+man: $(MANS)
+$(BUILD)/man/%.1: docs/%.1.md scripts/md2man
+	@mkdir -p $(@D)
+	$(Q)scripts/md2man $< > $@.tmp && mv $@.tmp $@
+
+PREFIX ?= /usr/local
+install: all man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BINS) $(SCRIPTS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man1/
 
 bench: all
 	@echo "see bench/README.md"
