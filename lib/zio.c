@@ -437,6 +437,16 @@ write_all(struct zio_writer *w, const void *p, size_t n)
 	return 0;
 }
 
+/* A link under /dev or /proc, such as /dev/stderr or /proc/self/fd/1. */
+static int
+proc_fd_link(const char *path)
+{
+	struct stat st;
+
+	return (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0) &&
+	    lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 int
 zio_writer_open(struct zio_writer **wp, const char *path, int compress,
     int level)
@@ -448,11 +458,14 @@ zio_writer_open(struct zio_writer **wp, const char *path, int compress,
 	if (path == NULL || strcmp(path, "-") == 0) {
 		w->fd = 1;
 		w->name = xstrdup("<stdout>");
-	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
-	    !S_ISDIR(st.st_mode)) {
+	} else if ((stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) || proc_fd_link(path)) {
 		/* A device or FIFO (-o /dev/null): write it in place, since
-		 * renaming a temporary file over it would replace it. */
-		if ((w->fd = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
+		 * renaming a temporary file over it would replace it.  So
+		 * too /dev/stderr and the like when they lead to a regular
+		 * file (a redirection): a rename would replace the link. */
+		if ((w->fd = open(path, O_WRONLY | O_CLOEXEC |
+		    (proc_fd_link(path) ? O_APPEND : 0))) < 0) {
 			int e = errno;
 			free(w);
 			errno = e;
