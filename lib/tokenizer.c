@@ -98,6 +98,12 @@ classify(const char *path, enum vocab_kind *k, char **file, char *err,
 		return PTK_EIO;
 	}
 	if (S_ISDIR(st.st_mode)) {
+		/* tokenizer.json first: it also says how text is pre-tokenized. */
+		snprintf(p, sizeof p, "%s/tokenizer.json", path);
+		if (is_file(p)) {
+			*file = xstrdup(p);
+			return json_kind(p, k, err, errlen);
+		}
 		snprintf(p, sizeof p, "%s/vocab.json", path);
 		if (is_file(p)) {
 			char m[4096];
@@ -107,11 +113,6 @@ classify(const char *path, enum vocab_kind *k, char **file, char *err,
 				*file = xstrdup(p);
 				return 0;
 			}
-		}
-		snprintf(p, sizeof p, "%s/tokenizer.json", path);
-		if (is_file(p)) {
-			*file = xstrdup(p);
-			return json_kind(p, k, err, errlen);
 		}
 		snprintf(p, sizeof p, "%s/vocab.txt", path);
 		if (is_file(p)) {
