@@ -12,7 +12,9 @@
 #include "cli.h"
 #include "doc.h"
 #include "pretok.h"
+#include "sentsplit.h"
 #include "tok_bpe.h"
+#include "tok_wp.h"
 #include "tokenizer.h"
 #include "tokrec.h"
 #include "utf8.h"
@@ -27,6 +29,7 @@ enum {
 	OPT_DECODE,
 	OPT_CASED,
 	OPT_MAX_WORD_CHARS,
+	OPT_SENTENCES,
 };
 
 static const struct option longopts[] = {
@@ -39,6 +42,7 @@ static const struct option longopts[] = {
 	{ "decode", no_argument, NULL, OPT_DECODE },
 	{ "cased", no_argument, NULL, OPT_CASED },
 	{ "max-word-chars", required_argument, NULL, OPT_MAX_WORD_CHARS },
+	{ "sentences", no_argument, NULL, OPT_SENTENCES },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -59,6 +63,9 @@ static const char help[] =
 "      --decode         token records in, doc records (or --text bytes) out\n"
 "      --cased          WordPiece: keep case and accents\n"
 "      --max-word-chars N  WordPiece: longer words become [UNK] (100)\n"
+"      --sentences      record where each sentence starts (sentence bounds,\n"
+"                       for nsp-pair and sop-pair): after . ! ? and their\n"
+"                       ideographic forms (rules: wordpiece-train(1))\n"
 "\n"
 "Memory: the vocabulary, one batch of documents (about 32 MB), and a cache\n"
 "of about 20 MB per thread.\n"
@@ -68,13 +75,15 @@ struct item {
 	size_t doc;
 	size_t from, to;	/* byte range of the document's text */
 	struct idvec ids;
+	struct idvec bounds;	/* --sentences: where sentences start in ids */
+	struct sent_spans spans;
 	int rc;
 };
 
 struct tokenize {
 	struct cli_common c;
 	const char *vocab;
-	int text, eos, add_special, decode;
+	int text, eos, add_special, decode, sentences;
 	struct tokenizer_opts topts;
 	struct tokenizer *t;
 	struct tok_header h;
@@ -92,6 +101,7 @@ struct tokenize {
 	struct item *items;
 	size_t nitems, icap;
 	struct idvec rec;
+	struct idvec bounds;
 	/* counts */
 	uint64_t docs, tokens, bytes;
 	struct progress prog;
@@ -137,6 +147,7 @@ add_item(struct tokenize *z, size_t doc, size_t from, size_t to)
 	z->items[z->nitems].from = from;
 	z->items[z->nitems].to = to;
 	z->items[z->nitems].ids.n = 0;
+	z->items[z->nitems].bounds.n = 0;
 	z->items[z->nitems].rc = 0;
 	z->nitems++;
 }
@@ -145,7 +156,8 @@ add_item(struct tokenize *z, size_t doc, size_t from, size_t to)
 static int
 flush_batch(struct tokenize *z)
 {
-	int cut = tok_bpe_can_cut(z->t), rc = 0;
+	int wp = tok_wp_can_cut(z->t), rc = 0;
+	int cut = (tok_bpe_can_cut(z->t) || wp) && !z->sentences;
 	size_t d, i, k;
 	long j;
 
@@ -160,7 +172,8 @@ flush_batch(struct tokenize *z)
 			continue;
 		}
 		while (from < len) {
-			size_t to = pretok_cut(text, len, from + CHUNK_BYTES);
+			size_t to = wp ? tok_wp_cut(text, len, from + CHUNK_BYTES) :
+			    pretok_cut(text, len, from + CHUNK_BYTES);
 			add_item(z, d, from, to);
 			from = to;
 		}
@@ -169,17 +182,24 @@ flush_batch(struct tokenize *z)
 	for (j = 0; j < (long)z->nitems; j++) {
 		struct item *it = &z->items[j];
 		struct tok_state *s = z->st[omp_get_thread_num()];
-		it->rc = z->t->ops->encode(z->t, s, z->btext.p + z->toff[it->doc] + it->from,
-		    it->to - it->from, &it->ids);
+		if (z->sentences)
+			it->rc = sent_encode(z->t, s, z->btext.p + z->toff[it->doc] +
+			    it->from, it->to - it->from, &it->spans, &it->ids,
+			    &it->bounds);
+		else
+			it->rc = z->t->ops->encode(z->t, s, z->btext.p +
+			    z->toff[it->doc] + it->from, it->to - it->from, &it->ids);
 	}
 	for (i = 0; i < z->nitems && rc == 0; i = k) {
 		struct tok_rec rec = { 0 };
 		d = z->items[i].doc;
 		z->rec.n = 0;
+		z->bounds.n = 0;
 		if (z->add_special && strcmp(z->t->ops->name, "wordpiece") == 0 &&
 		    z->t->special[TOK_CLS] >= 0)
 			idvec_push(&z->rec, (uint32_t)z->t->special[TOK_CLS]);
 		for (k = i; k < z->nitems && z->items[k].doc == d; k++) {
+			size_t q;
 			if (z->items[k].rc != 0) {
 				cli_error("%s: record %llu: %s", z->fname[d],
 				    (unsigned long long)z->recno[d],
@@ -189,12 +209,14 @@ flush_batch(struct tokenize *z)
 				rc = z->items[k].rc == PTK_ELIMIT ? PTK_ELIMIT : PTK_EFORMAT;
 				break;
 			}
+			for (q = 0; q < z->items[k].bounds.n; q++)
+				idvec_push(&z->bounds, (uint32_t)z->rec.n +
+				    z->items[k].bounds.v[q]);
 			if (z->rec.n == 0 && z->rec.cap >= z->items[k].ids.n + 2) {
 				memcpy(z->rec.v, z->items[k].ids.v,
 				    z->items[k].ids.n * sizeof *z->rec.v);
 				z->rec.n = z->items[k].ids.n;
 			} else {
-				size_t q;
 				for (q = 0; q < z->items[k].ids.n; q++)
 					idvec_push(&z->rec, z->items[k].ids.v[q]);
 			}
@@ -210,6 +232,10 @@ flush_batch(struct tokenize *z)
 		rec.id_len = z->idlen[d];
 		rec.tokens = z->rec.v;
 		rec.n = z->rec.n;
+		if (z->sentences) {
+			rec.bounds = z->bounds.v;
+			rec.n_bounds = z->bounds.n;
+		}
 		if ((rc = tok_rec_encode(&z->obuf, &z->h, &rec)) != 0) {
 			cli_error("%s: record %llu: %s", z->fname[d],
 			    (unsigned long long)z->recno[d],
@@ -412,6 +438,9 @@ main(int argc, char *argv[])
 		case OPT_CASED:
 			z.topts.lowercase = 0;
 			break;
+		case OPT_SENTENCES:
+			z.sentences = 1;
+			break;
 		case OPT_MAX_WORD_CHARS:
 			z.topts.max_word_chars = (int)cli_num(optarg, "--max-word-chars",
 			    1, INT_MAX);
@@ -468,8 +497,12 @@ main(int argc, char *argv[])
 		    cli_prog, (unsigned long long)z.docs, (unsigned long long)z.tokens,
 		    (unsigned long long)z.bytes,
 		    z.tokens ? (double)z.bytes / (double)z.tokens : 0.0);
-	for (i = 0; i < (int)z.icap; i++)
+	for (i = 0; i < (int)z.icap; i++) {
 		idvec_release(&z.items[i].ids);
+		idvec_release(&z.items[i].bounds);
+		sent_spans_release(&z.items[i].spans);
+	}
+	idvec_release(&z.bounds);
 	free(z.items);
 	idvec_release(&z.rec);
 	free(z.toff);

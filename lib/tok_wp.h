@@ -118,6 +118,15 @@ void	wp_encode_word(const struct wp_vocab *v, const char *w, size_t n,
 int	tok_wp_load(struct tokenizer **t, const char *path,
 	    const struct tokenizer_opts *opts, char *err, size_t errlen);
 
+/*
+ * Whether t is WordPiece and its long texts may be cut for parallel
+ * encoding (no special token holds whitespace), and where: the first
+ * position >= at right after an ASCII space, tab or line break (len if
+ * none).  The tokens of the pieces are then those of the whole text.
+ */
+int	tok_wp_can_cut(const struct tokenizer *t);
+size_t	tok_wp_cut(const char *text, size_t len, size_t at);
+
 /* The vocabulary and pipeline settings of a loaded WordPiece tokenizer. */
 const struct wp_vocab *tok_wp_vocab(const struct tokenizer *t);
 const struct wp_norm *tok_wp_norm(const struct tokenizer *t);

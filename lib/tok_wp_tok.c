@@ -229,6 +229,32 @@ static const struct tokenizer_ops wp_ops = {
 	.free = wp_tok_free,
 };
 
+int
+tok_wp_can_cut(const struct tokenizer *t)
+{
+	const struct wp_tok *k;
+	size_t i, j;
+
+	if (t->ops != &wp_ops)
+		return 0;
+	k = t->impl;
+	for (i = 0; i < k->nsp; i++)
+		for (j = 0; j < k->sp[i].n; j++)
+			if (strchr(" \t\n\r\v\f", k->sp[i].s[j]) != NULL)
+				return 0;
+	return 1;
+}
+
+size_t
+tok_wp_cut(const char *text, size_t len, size_t at)
+{
+	for (; at < len; at++)
+		if (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\n' ||
+		    text[at - 1] == '\t' || text[at - 1] == '\r'))
+			return at;
+	return len;
+}
+
 const struct wp_vocab *
 tok_wp_vocab(const struct tokenizer *t)
 {

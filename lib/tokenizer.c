@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "tok_bpe.h"
+#include "tok_wp.h"
 #include "tokenizer.h"
 #include "xalloc.h"
 
@@ -175,9 +176,7 @@ tokenizer_load(struct tokenizer **t, const char *path,
 	/* ---- WordPiece: vocab.txt and tokenizer.json with a WordPiece model ---- */
 	case VK_WORDPIECE_TXT:
 	case VK_WORDPIECE_HF_JSON:
-		snprintf(err, errlen, "%s: WordPiece vocabularies are not supported yet",
-		    file);
-		rc = PTK_EFORMAT;
+		rc = tok_wp_load(t, file, opts, err, errlen);
 		break;
 	/* ---- end of WordPiece ---- */
 	}
