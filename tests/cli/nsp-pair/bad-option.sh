@@ -1,0 +1,1 @@
+nsp-pair --max-seq-len 4 < /dev/null

@@ -1,0 +1,1 @@
+nsp-pair no-such-file.tok > /dev/null

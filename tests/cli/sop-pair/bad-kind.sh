@@ -1,0 +1,2 @@
+tokcat --pack --kind pair --vocab-size 200 --special cls=2 --special sep=3 "$TESTS/data/mask/docs.jsonl" > in.tok
+sop-pair in.tok > /dev/null

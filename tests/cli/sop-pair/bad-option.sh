@@ -1,0 +1,1 @@
+sop-pair --swap-prob 1.5 < /dev/null
