@@ -1,0 +1,1 @@
+mask-gen --ngram 4 < /dev/null

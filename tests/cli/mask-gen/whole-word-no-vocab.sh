@@ -1,0 +1,1 @@
+mask-gen --whole-word < /dev/null
