@@ -12,5 +12,5 @@ def runs(path):
         n += sum(1 for a, b in zip(p, p[1:]) if b == a + 1)
     return n
 one, three = runs("one.jsonl"), runs("three.jsonl")
-print("more runs" if three > 3 * one else "runs %d vs %d" % (three, one))
+print("more runs" if three > 2 * one else "runs %d vs %d" % (three, one))
 PY
