@@ -462,7 +462,9 @@ new_entry(struct shard_writer *w)
  * Narrow n token ids into dst (little-endian, width bytes each) and return
  * the largest.  The hot loop of the writer: built with vectorization on.
  */
+#if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("tree-vectorize"), target_clones("avx2", "default")))
+#endif
 static uint32_t
 narrow(unsigned char *dst, const uint32_t *t, size_t n, int width)
 {
@@ -1411,9 +1413,12 @@ shard_writer_open(struct shard_writer **wp, const char *dir,
 		w->o.shard_tokens = SHARD_DEFAULT_TOKENS;
 	if (w->o.mem < SHARD_MIN_MEM)
 		w->o.mem = SHARD_MIN_MEM;
-	/* Index sections stay in memory up to mem/16 each (1..64 MiB). */
-	w->idx_cap = w->o.mem / 16 > (64u << 20) ? 64u << 20 :
-	    w->o.mem / 16 < SPILL_BUF ? SPILL_BUF : (size_t)(w->o.mem / 16);
+	/*
+	 * Index sections stay in memory up to mem/72 each (1..16 MiB), so the
+	 * 2 x 9 of them never hold more than mem/4 before going to disk.
+	 */
+	w->idx_cap = w->o.mem / 72 > (16u << 20) ? 16u << 20 :
+	    w->o.mem / 72 < SPILL_BUF ? SPILL_BUF : (size_t)(w->o.mem / 72);
 	w->man.format = o->format;
 	w->man.h = *h;
 	w->man.seq_len = o->seq_len;
