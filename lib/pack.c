@@ -70,7 +70,7 @@ flush(struct pack *p)
 	rec.id_len = p->blk_id.len;
 	rec.tokens = p->blk;
 	rec.n = p->n;
-	rec.bounds = p->bnd;
+	rec.bounds = p->nb ? p->bnd : NULL;
 	rec.n_bounds = p->nb;
 	p->st.blocks++;
 	p->st.tokens += p->n;

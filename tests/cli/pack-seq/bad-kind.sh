@@ -1,0 +1,2 @@
+tokcat --pack --kind masked --vocab-size 200 "$TESTS/data/mask/docs.jsonl" > in.tok
+pack-seq --no-sep in.tok > /dev/null

@@ -1,0 +1,1 @@
+pack-seq --mode whole < /dev/null
