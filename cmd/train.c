@@ -73,7 +73,8 @@ static const char help[] =
 "Model and run:\n"
 "  -m, --model NAME|FILE preset (gpt-tiny gpt-mini gpt1 gpt2-small\n"
 "                        gpt2-medium gpt2-large gpt2-xl) or a JSON config;\n"
-"                        presets take the data's vocabulary size\n"
+"                        presets, and files without vocab_size, take the\n"
+"                        data's vocabulary size\n"
 "      --vocab-size N    override the model's vocabulary size\n"
 "  -n, --steps N         optimizer steps (required; a stream may end first)\n"
 "  -T, --seq-len N       tokens per sequence (default: model context)\n"
@@ -127,7 +128,7 @@ get_config(const struct run *r, const char *ckpt, uint32_t data_vocab,
     struct gpt_config *cfg)
 {
 	char err[256];
-	int preset = 0, rc;
+	int preset = 0, vocab_given = 0, rc;
 
 	if (ckpt) {
 		if ((rc = ckpt_read_config(ckpt, cfg, err, sizeof(err))) != 0) {
@@ -154,12 +155,13 @@ get_config(const struct run *r, const char *ckpt, uint32_t data_vocab,
 		}
 		n = fread(buf, 1, sizeof(buf) - 1, f);
 		fclose(f);
-		if (gpt_config_parse(cfg, buf, n, err, sizeof(err)) != 0)
+		if (gpt_config_parse(cfg, buf, n, &vocab_given, err,
+		    sizeof(err)) != 0)
 			cli_usage_error("%s: %s", r->model, err);
 	}
 	if (r->vocab)
 		cfg->vocab_size = r->vocab;
-	else if (preset && data_vocab)
+	else if ((preset || !vocab_given) && data_vocab)
 		cfg->vocab_size = (int)data_vocab;
 	if (gpt_config_check(cfg, err, sizeof(err)) != 0)
 		cli_usage_error("model: %s", err);
@@ -263,7 +265,7 @@ main(int argc, char *argv[])
 	size_t ntok = 0, nvtok = 0, train_n;
 	char err[512], opts_json[1024], *ck = NULL;
 	FILE *logf = NULL;
-	int ch, rc, have_val = 0, progress;
+	int ch, rc, have_val = 0, progress, empty = 0;
 	enum lr_sched kind;
 
 	if (argc > 1 && strcmp(argv[1], "sample") == 0)
@@ -357,6 +359,7 @@ main(int argc, char *argv[])
 		}
 		if (rc > 0)
 			hdr = *tok_reader_header(rd);
+		empty = rc == 0;
 		if (rc > 0 && hdr.kind != TOK_KIND_SEQ) {
 			cli_error("%s: records are '%s', not token sequences",
 			    argc ? argv[0] : "<stdin>", tok_kind_name(hdr.kind));
@@ -418,7 +421,7 @@ main(int argc, char *argv[])
 	} else {
 		td.r = rd;
 		nn_stream_init(&st, nn_tokdocs(&td), nn_tokdata_eot(&hdr));
-		if (!rd)	/* an empty input: no records at all */
+		if (empty)	/* no header, no records */
 			st.ended = 1;
 		data = nn_stream_data(&st);
 	}
@@ -580,6 +583,7 @@ train_sample_main(int argc, char *argv[])
 	char err[256], *ck, *end;
 	const char *s;
 
+	argv[0] = "train sample";	/* messages name the subcommand */
 	cli_init(argv, "usage: train sample --checkpoint PATH [options]",
 	    sample_help);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "c:n:p:s:", lo,

@@ -227,7 +227,7 @@ ckpt_read_config(const char *path, struct gpt_config *cfg, char *err,
 		return f ? NN_ENOMEM : NN_EIO;
 	}
 	rc = read_head(f, hd, json, tr, err, errlen);
-	if (rc == 0 && gpt_config_parse(cfg, json, strlen(json), err,
+	if (rc == 0 && gpt_config_parse(cfg, json, strlen(json), NULL, err,
 	    errlen) != 0)
 		rc = NN_EFORMAT;
 	fclose(f);
@@ -269,7 +269,7 @@ ckpt_load(const char *path, struct gpt *m, struct ckpt_state *st, char *err,
 	if ((rc = read_head(f, hd, json, st->trainer, err, errlen)) != 0)
 		goto out;
 	rc = NN_EFORMAT;
-	if (gpt_config_parse(&cfg, json, strlen(json), err, errlen) != 0)
+	if (gpt_config_parse(&cfg, json, strlen(json), NULL, err, errlen) != 0)
 		goto out;
 	gpt_config_json(&cfg, json, CKPT_MAX_JSON);
 	gpt_config_json(&m->cfg, mine, sizeof(mine));

@@ -93,6 +93,7 @@ struct jp {
 	const char *s, *end;
 	char *err;
 	size_t errlen;
+	int vocab_given;	/* the object sets vocab_size */
 };
 
 static void
@@ -262,6 +263,8 @@ jobject(struct jp *p, struct gpt_config *cfg, int apply)
 			}
 			if (strcmp(key, "n_mlp") == 0)
 				n_mlp_set = 1;
+			if (strcmp(key, "vocab_size") == 0)
+				p->vocab_given = 1;
 			if (apply && strcmp(key, "n_embd") == 0 && !n_mlp_set)
 				cfg->n_mlp = 4 * cfg->n_embd;
 		}
@@ -289,9 +292,9 @@ bad:
 
 int
 gpt_config_parse(struct gpt_config *cfg, const char *json, size_t len,
-    char *err, size_t errlen)
+    int *vocab_given, char *err, size_t errlen)
 {
-	struct jp p = { json, json + len, err, errlen };
+	struct jp p = { json, json + len, err, errlen, 0 };
 	int rc;
 
 	gpt_config_preset(cfg, "gpt2-small");
@@ -302,6 +305,8 @@ gpt_config_parse(struct gpt_config *cfg, const char *json, size_t len,
 		return rc;
 	if (gpt_config_check(cfg, err, errlen) != 0)
 		return NN_EFORMAT;
+	if (vocab_given)
+		*vocab_given = p.vocab_given;
 	return 0;
 }
 

@@ -46,11 +46,12 @@ int	gpt_config_preset(struct gpt_config *cfg, const char *name);
 extern const char *const gpt_presets[];
 /*
  * Parses a JSON object (schemas/model-config.schema.json) over the defaults
- * of a "preset" key if present, else GPT-2 defaults.  Returns 0, or
+ * of a "preset" key if present, else GPT-2 small's.  *vocab_given (if not
+ * NULL) tells whether the object sets vocab_size itself.  Returns 0, or
  * NN_EFORMAT with a message in err.
  */
 int	gpt_config_parse(struct gpt_config *cfg, const char *json, size_t len,
-	    char *err, size_t errlen);
+	    int *vocab_given, char *err, size_t errlen);
 /* Writes cfg as one JSON object line into buf; returns its length. */
 size_t	gpt_config_json(const struct gpt_config *cfg, char *buf, size_t cap);
 /* Checks shapes and limits: 0 or NN_EAPI with a message. */

@@ -416,14 +416,14 @@ test_config(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		CHECKF((gpt_config_parse(&c, cases[i].json,
-		    strlen(cases[i].json), err, sizeof(err)) == 0) ==
+		    strlen(cases[i].json), NULL, err, sizeof(err)) == 0) ==
 		    cases[i].ok, "case %zu: %s", i, cases[i].json);
-	gpt_config_parse(&c, cases[1].json, strlen(cases[1].json), err,
+	gpt_config_parse(&c, cases[1].json, strlen(cases[1].json), NULL, err,
 	    sizeof(err));
 	CHECK(c.n_embd == 64 && c.n_mlp == 256 && c.n_head == 2 &&
 	    c.n_layer == 2);
 	gpt_config_json(&c, buf, sizeof(buf));
-	CHECK(gpt_config_parse(&d, buf, strlen(buf), err, sizeof(err)) == 0);
+	CHECK(gpt_config_parse(&d, buf, strlen(buf), NULL, err, sizeof(err)) == 0);
 	CHECK(memcmp(&c, &d, sizeof(c)) == 0);
 	CHECK(gpt_config_preset(&c, "gpt2-small") == 0 && c.n_embd == 768);
 	CHECK(gpt_config_preset(&c, "gpt3") == NN_EAPI);

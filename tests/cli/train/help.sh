@@ -1,0 +1,1 @@
+train --help | head -n 1

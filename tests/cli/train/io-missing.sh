@@ -1,0 +1,1 @@
+train --data does-not-exist.tok --model gpt-tiny --steps 1

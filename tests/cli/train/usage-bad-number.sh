@@ -1,0 +1,1 @@
+train --stream --model gpt-tiny --steps 12x </dev/null

@@ -1,0 +1,1 @@
+train --model gpt-tiny --steps 1
