@@ -1,0 +1,2 @@
+# An unknown --score is a usage error.
+wordpiece-train --score unigram -o out /dev/null
