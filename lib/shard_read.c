@@ -706,7 +706,8 @@ shardset_record(const struct shardset *s, int split, uint64_t i,
 			rec->id = "";
 		if (f & TOK_HAS_SEGMENTS) {
 			GROW(b->segments, b->segments_cap, n + 1);
-			memcpy(b->segments, sh->sec[PTKS_SEGMENTS] + t0, n);
+			if (n)
+				memcpy(b->segments, sh->sec[PTKS_SEGMENTS] + t0, n);
 			rec->segments = b->segments;
 		}
 		if (f & TOK_HAS_LABELS) {

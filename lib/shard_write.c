@@ -229,6 +229,8 @@ static int spill_write_slow(struct spill *s, const void *p, size_t n);
 static inline int
 spill_write(struct spill *s, const void *p, size_t n)
 {
+	if (n == 0)
+		return 0;
 	if (s->len + n <= s->alloc) {
 		memcpy(s->buf + s->len, p, n);
 		s->len += n;
@@ -481,7 +483,8 @@ narrow(unsigned char *dst, const uint32_t *t, size_t n, int width)
 		return max;
 	}
 	if (width == 4) {
-		memcpy(dst, t, n * 4);
+		if (n)
+			memcpy(dst, t, n * 4);
 		return max;
 	}
 #endif
@@ -922,7 +925,8 @@ emit(struct shard_writer *w, const struct tok_rec *r)
 			w->eodcap = r->n + 1 + r->n / 2;
 			w->eodbuf = xreallocarray(w->eodbuf, w->eodcap, sizeof *w->eodbuf);
 		}
-		memcpy(w->eodbuf + shift, r->tokens, r->n * sizeof *r->tokens);
+		if (r->n)
+			memcpy(w->eodbuf + shift, r->tokens, r->n * sizeof *r->tokens);
 		w->eodbuf[shift ? 0 : r->n] = (uint32_t)w->o.eod_id;
 		e = *r;
 		e.tokens = w->eodbuf;
@@ -1061,7 +1065,8 @@ brec_encode(struct buf *b, const struct tok_rec *r, int width, uint64_t key,
 	le_put64(p + BREC_KEY, key);
 	le_put64(p + BREC_SEQ, seq);
 	p += BREC_HEAD;
-	memcpy(p, r->id, r->id_len);
+	if (r->id_len)
+		memcpy(p, r->id, r->id_len);
 	p += r->id_len;
 	if (width == 2)
 		for (i = 0; i < r->n; i++, p += 2)
@@ -1069,7 +1074,7 @@ brec_encode(struct buf *b, const struct tok_rec *r, int width, uint64_t key,
 	else
 		for (i = 0; i < r->n; i++, p += 4)
 			le_put32(p, r->tokens[i]);
-	if (r->segments) {
+	if (r->segments && r->n) {
 		memcpy(p, r->segments, r->n);
 		p += r->n;
 	}
