@@ -391,18 +391,21 @@ parse_added(struct jw *j, struct hf_added **out, size_t *nout)
 		while ((r2 = jw_member(j, &f2, &k, &kl)) == 1) {
 			if (kl == 2 && memcmp(k, "id", 2) == 0) {
 				if (json_read_u64(&j->p, j->end, &id, &j->why) != 0)
-					return PTK_EFORMAT;
+					break;
 				have_id = 1;
-			} else if (kl == 7 && memcmp(k, "content", 7) == 0) {
-				if (jw_string(j, &j->val, &s, &sn) != 0)
-					return PTK_EFORMAT;
-				s = xmemdup(s, sn);
+			} else if (kl == 7 && memcmp(k, "content", 7) == 0 && s == NULL) {
+				const char *v;
+				if (jw_string(j, &j->val, &v, &sn) != 0)
+					break;
+				s = xmemdup(v, sn);
 			} else if (jw_skip(j) != 0) {
-				return PTK_EFORMAT;
+				break;
 			}
 		}
-		if (r2 < 0)
-			return r2;
+		if (r2 != 0) {
+			free((char *)s);
+			return PTK_EFORMAT;
+		}
 		if (!have_id || s == NULL || sn == 0 || id >= BPE_MAX_VOCAB) {
 			free((char *)s);
 			j->why = "an added token needs an id below 2^24 and a content";
