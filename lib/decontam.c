@@ -250,6 +250,8 @@ dc_tokenize(const struct dc_opts *o, const char *text, size_t len,
 			continue;
 		}
 		s->norm.len = nl;
+		if (s->norm.len > UINT32_MAX / 2)
+			return PTK_ELIMIT;	/* offsets are 32-bit */
 		/*
 		 * Room for the longest decomposition (18 code points) and for
 		 * the rest of the text, which the ASCII loop writes unchecked.
@@ -692,7 +694,8 @@ dc_index_finish(struct dc_index *x)
 	size_t i, j, cap, nuniq = 0, npost = 0;
 	uint32_t *last_bench;
 
-	qsort(x->pairs, x->npairs, sizeof *x->pairs, pair_cmp);
+	if (x->npairs)
+		qsort(x->pairs, x->npairs, sizeof *x->pairs, pair_cmp);
 	for (i = 0; i < x->npairs; i++) {
 		if (i == 0 || x->pairs[i].h != x->pairs[i - 1].h)
 			nuniq++;
