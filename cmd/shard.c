@@ -260,8 +260,9 @@ main(int argc, char *argv[])
 				    shard_writer_errmsg(w));
 				break;
 			}
-			progress_update(&prog, shard_writer_tokens(w) * in.h.width,
-			    shard_writer_records(w));
+			if ((shard_writer_records(w) & 1023) == 0)
+				progress_update(&prog, shard_writer_tokens(w) *
+				    in.h.width, shard_writer_records(w));
 		}
 		if (rc == 0 && got < 0) {
 			cli_error("%s", tok_reader_errmsg(r));

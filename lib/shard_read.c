@@ -284,7 +284,8 @@ check_megatron(struct shardset *s, struct sshard *sh)
 	sh->docs = sh->ptrs + 8 * nseq;
 	for (i = 0; i < nseq; i++) {
 		int32_t len = (int32_t)le_get32(sh->sizes + 4 * i);
-		if (len < 0 || le_get64(sh->ptrs + 8 * i) != sum * (uint64_t)s->width)
+		if (len < 0 || (uint64_t)len > sh->size / (uint64_t)s->width - sum ||
+		    le_get64(sh->ptrs + 8 * i) != sum * (uint64_t)s->width)
 			return efail(sh, "%s: sequence %llu has a bad length or pointer",
 			    e->index_file, (unsigned long long)i);
 		sum += (uint64_t)len;

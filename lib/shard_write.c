@@ -267,7 +267,7 @@ spill_write_slow(struct spill *s, const void *p, size_t n)
 	return 0;
 }
 
-static int
+static inline int
 spill_u64(struct spill *s, uint64_t v)
 {
 	unsigned char b[8];
@@ -276,7 +276,7 @@ spill_u64(struct spill *s, uint64_t v)
 	return spill_write(s, b, 8);
 }
 
-static int
+static inline int
 spill_u32(struct spill *s, uint32_t v)
 {
 	unsigned char b[4];
