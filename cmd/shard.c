@@ -248,6 +248,9 @@ main(int argc, char *argv[])
 			in.first = argv[i];
 			if ((rc = shard_writer_open(&w, c.output, &o, &in.h)) != 0)
 				cli_error("%s", shard_writer_errmsg(w));
+			else if (o.format != SHARD_FMT_PTK && in.h.kind != TOK_KIND_SEQ)
+				cli_warn(&c, "--format %s keeps only the tokens of %s records (no ids, segments or labels)",
+				    shard_format_name(o.format), tok_kind_name(in.h.kind));
 		} else if (!same_header(&in.h, tok_reader_header(r))) {
 			cli_error("%s: header differs from '%s' (vocabulary or kind)",
 			    argv[i], in.first);

@@ -41,6 +41,8 @@ tokcat --pack --vocab-size 100000 --special eos=99999 large.jsonl >large.tok
 shard --format megatron --shard-tokens 100000 -o mega-small small.tok
 shard --format megatron --shard-tokens 50000 -o mega-large large.tok
 shard --format megatron --sentences --eod after -o mega-sent small.tok
+shard --shard-tokens 100000 -o ptk-small small.tok
+shard -o ptk-large large.tok
 shard --format llmc --shard-tokens 65536 --eod before -o llmc-small small.tok
 shard --format llmc --shard-tokens 65536 --val-fraction 0.1 -o llmc-val small.tok
 if shard --format llmc -o llmc-large large.tok 2>err.txt; then
@@ -149,5 +151,29 @@ val = [r["tokens"] for j, r in enumerate(recs) if int((j + 1) * 0.1) > int(j * 0
 train = [r["tokens"] for j, r in enumerate(recs) if not int((j + 1) * 0.1) > int(j * 0.1)]
 assert sum(out["val"], []) == sum(val, []), "llmc val differs"
 assert sum(out["train"], []) == sum(train, []), "llmc train differs"
-print("shard.sh: megatron and llm.c shards read back by numpy: ok")
+def ptk_read(path):
+    """A ptk shard as docs/shard-format.md lays it out, mapped with numpy."""
+    m = numpy.memmap(path, mode="r")
+    head, tail = bytes(m[:256]), bytes(m[-256:])
+    assert head[:8] == b"\x89PTKSHD\n" and tail[:8] == b"\x89PTKEND\n"
+    width = head[10]
+    n, t = struct.unpack_from("<QQ", tail, 8)
+    secs = [struct.unpack_from("<QQ", tail, 32 + 16 * i) for i in range(10)]
+    assert secs[0] == (256, t * width)
+    toks = numpy.frombuffer(m, dtype={1: numpy.uint8, 2: numpy.uint16, 4: numpy.uint32}[width],
+                            count=t, offset=256)
+    offs = numpy.frombuffer(m, dtype=numpy.int64, count=n + 1, offset=secs[1][0])
+    idoff = numpy.frombuffer(m, dtype=numpy.int64, count=n + 1, offset=secs[3][0])
+    ids = bytes(m[secs[4][0]:secs[4][0] + secs[4][1]])
+    return [(ids[idoff[i]:idoff[i + 1]].decode(), toks[offs[i]:offs[i + 1]].tolist())
+            for i in range(n)]
+
+for name, width in (("small", 2), ("large", 4)):
+    m = json.load(open("ptk-%s/manifest.json" % name))
+    assert m["token_width"] == width
+    got = sum((ptk_read("ptk-%s/%s" % (name, s["file"])) for s in m["shards"]), [])
+    want = [(r["id"], r["tokens"]) for r in records(name + ".jsonl")]
+    assert got == want, name + ": ptk records differ"
+
+print("shard.sh: ptk, megatron and llm.c shards read back by numpy: ok")
 PY
