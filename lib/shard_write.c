@@ -1333,8 +1333,10 @@ remove_tree(const char *dir)
 	DIR *d = opendir(dir);
 	struct dirent *e;
 
-	if (d == NULL)
+	if (d == NULL) {	/* a file that --force replaced */
+		unlink(dir);
 		return;
+	}
 	while ((e = readdir(d)) != NULL)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			unlinkat(dirfd(d), e->d_name, 0);

@@ -8,3 +8,7 @@ cat err
 shard --format llmc --force -o empty in.tok
 ls empty
 ls
+echo x >file
+shard --force -o file in.tok
+ls file
+ls | grep -c old || true
