@@ -23,7 +23,7 @@
 #include "shard_int.h"
 #include "xalloc.h"
 
-#define OUT_BUF (4u << 20)	/* write buffer of a shard file */
+#define OUT_BUF (4u << 20)	/* largest write buffer of a shard file */
 #define SPILL_BUF (1u << 20)	/* in-memory part of a spilled section */
 
 struct shard_writer;
@@ -40,14 +40,14 @@ struct outf {
 };
 
 static int
-outf_open(struct outf *f, const char *path)
+outf_open(struct outf *f, const char *path, size_t cap)
 {
 	memset(f, 0, sizeof *f);
 	f->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (f->fd < 0)
 		return PTK_EIO;
 	f->path = xstrdup(path);
-	f->cap = OUT_BUF;
+	f->cap = cap;
 	f->buf = xmalloc(f->cap);
 	f->hash = XXH64_createState();
 	if (f->hash == NULL)
@@ -345,7 +345,7 @@ spill_copy(const struct spill *s, struct outf *f)
 	uint64_t off = 0, in_file = s->total - s->len;
 
 	while (off < in_file) {
-		size_t want = in_file - off < OUT_BUF ? (size_t)(in_file - off) : OUT_BUF;
+		size_t want = in_file - off < f->cap ? (size_t)(in_file - off) : f->cap;
 		unsigned char *p;
 		if ((p = outf_reserve(f, want)) == NULL)
 			return PTK_EIO;
@@ -391,6 +391,7 @@ struct shard_writer {
 	size_t shards_cap;
 	char *dir, *tmp, *spill_dir;
 	size_t idx_cap;		/* in-memory part of each index spill */
+	size_t out_cap;		/* write buffer of each shard file */
 	int width;		/* bytes a token in the output files */
 	struct sink sink[2];
 	uint64_t emitted;	/* records sent to the sinks */
@@ -532,7 +533,7 @@ ptk_open(struct shard_writer *w, struct sink *k)
 	char *name = shard_file_name(k, PTKS_EXT), *path = path_join(w->tmp, name);
 	int i, rc = 0;
 
-	if (outf_open(&k->f, path) != 0)
+	if (outf_open(&k->f, path, w->out_cap) != 0)
 		rc = wfail(w, PTK_EIO, "cannot create '%s'", path);
 	free(path);
 	free(name);
@@ -676,7 +677,7 @@ mega_open(struct shard_writer *w, struct sink *k)
 	char *name = shard_file_name(k, ".bin"), *path = path_join(w->tmp, name);
 	int rc = 0;
 
-	if (outf_open(&k->f, path) != 0)
+	if (outf_open(&k->f, path, w->out_cap) != 0)
 		rc = wfail(w, PTK_EIO, "cannot create '%s'", path);
 	free(path);
 	free(name);
@@ -741,7 +742,7 @@ mega_close(struct shard_writer *w, struct sink *k, struct shard_entry *e)
 	name = shard_file_name(k, ".idx");
 	path = path_join(w->tmp, name);
 	e->index_file = name;
-	if (outf_open(&idx, path) != 0) {
+	if (outf_open(&idx, path, w->out_cap) != 0) {
 		rc = wfail(w, PTK_EIO, "cannot create '%s'", path);
 		free(path);
 		return rc;
@@ -773,7 +774,7 @@ llmc_open(struct shard_writer *w, struct sink *k)
 	char *name = shard_file_name(k, ".bin"), *path = path_join(w->tmp, name);
 	int rc = 0;
 
-	if (outf_open(&k->f, path) != 0 || outf_zeros(&k->f, LLMC_HEADER_SIZE) != 0)
+	if (outf_open(&k->f, path, w->out_cap) != 0 || outf_zeros(&k->f, LLMC_HEADER_SIZE) != 0)
 		rc = wfail(w, PTK_EIO, "cannot create '%s'", path);
 	free(path);
 	free(name);
@@ -1420,12 +1421,15 @@ shard_writer_open(struct shard_writer **wp, const char *dir,
 		w->o.shard_tokens = SHARD_DEFAULT_TOKENS;
 	if (w->o.mem < SHARD_MIN_MEM)
 		w->o.mem = SHARD_MIN_MEM;
+	/* Write buffers: mem/16 (256 KiB .. 4 MiB) each, two splits. */
+	w->out_cap = w->o.mem / 16 > OUT_BUF ? OUT_BUF :
+	    w->o.mem / 16 < (256u << 10) ? 256u << 10 : (size_t)(w->o.mem / 16);
 	/*
-	 * Index sections stay in memory up to mem/72 each (1..16 MiB), so the
-	 * 2 x 9 of them never hold more than mem/4 before going to disk.
+	 * Index sections stay in memory up to mem/72 each (64 KiB .. 16 MiB),
+	 * so the 2 x 9 of them never hold more than mem/4 before going to disk.
 	 */
 	w->idx_cap = w->o.mem / 72 > (16u << 20) ? 16u << 20 :
-	    w->o.mem / 72 < SPILL_BUF ? SPILL_BUF : (size_t)(w->o.mem / 72);
+	    w->o.mem / 72 < (64u << 10) ? 64u << 10 : (size_t)(w->o.mem / 72);
 	w->man.format = o->format;
 	w->man.h = *h;
 	w->man.seq_len = o->seq_len;
@@ -1532,7 +1536,7 @@ commit(struct shard_writer *w)
 	if (shard_manifest_write(&m, &w->man, w->o.val_fraction) != 0)
 		xmalloc((size_t)-1);
 	path = path_join(w->tmp, SHARD_MANIFEST);
-	if (outf_open(&f, path) != 0 || outf_write(&f, m.p, m.len) != 0 ||
+	if (outf_open(&f, path, 64u << 10) != 0 || outf_write(&f, m.p, m.len) != 0 ||
 	    outf_close(&f, NULL) != 0)
 		rc = wfail(w, PTK_EIO, "cannot write '%s'", path);
 	outf_release(&f);
