@@ -171,6 +171,85 @@ pick_ngram(struct mask_rng *r, size_t avail)
 	return avail;
 }
 
+/* 80/10/10: rewrite the selected token at p and set its label. */
+static inline void
+mask_one(const struct mask_opts *o, const struct mask_vocab *v,
+    struct mask_rng *r, uint32_t *tokens, int32_t *labels, size_t p,
+    struct mask_stats *st)
+{
+	double x = mask_rng_unit(r);
+
+	labels[p] = (int32_t)tokens[p];
+	if (x < o->mask_frac) {
+		tokens[p] = v->mask_id;
+		if (st != NULL)
+			st->to_mask++;
+	} else if (x < o->mask_frac + o->random_frac) {
+		tokens[p] = mask_vocab_random(v, r);
+		if (st != NULL)
+			st->to_random++;
+	} else if (st != NULL) {
+		st->kept++;
+	}
+}
+
+static size_t
+predictions(const struct mask_opts *o, size_t maskable)
+{
+	size_t k;
+
+	if (maskable == 0 || o->prob <= 0)
+		return 0;
+	k = (size_t)llround(o->prob * (double)maskable);
+	if (k < 1)
+		k = 1;
+	if (o->max_predictions && k > o->max_predictions)
+		k = o->max_predictions;
+	return k;
+}
+
+/*
+ * Single tokens: every unit is one position and distinct picks never
+ * collide, so a partial Fisher-Yates shuffle of the maskable positions is
+ * the whole job.
+ */
+static size_t
+mask_tokens(const struct mask_opts *o, const struct mask_vocab *v,
+    uint64_t key, uint32_t *tokens, size_t n, int32_t *labels,
+    struct mask_scratch *s, struct mask_stats *st)
+{
+	const uint8_t *fl = v->flags;
+	const uint32_t V = v->vocab_size;
+	uint32_t *pos = s->perm;
+	struct mask_rng r;
+	size_t i, m = 0, k;
+
+	for (i = 0; i < n; i++)
+		labels[i] = -1;
+	for (i = 0; i < n; i++) {
+		uint32_t t = tokens[i];
+		pos[m] = (uint32_t)i;
+		m += t < V && !(fl[t] & MASK_TOK_SPECIAL);
+	}
+	if (st != NULL)
+		st->maskable += m;
+	if ((k = predictions(o, m)) == 0)
+		return 0;
+	mask_rng_seed(&r, o->seed, o->epoch, key);
+	for (i = 0; i < k; i++) {
+		size_t j = i + mask_rng_below(&r, (uint32_t)(m - i));
+		uint32_t p = pos[j];
+		pos[j] = pos[i];
+		pos[i] = p;
+		mask_one(o, v, &r, tokens, labels, p, st);
+	}
+	if (st != NULL) {
+		st->predicted += k;
+		st->ngrams[1] += k;
+	}
+	return k;
+}
+
 size_t
 mask_record(const struct mask_opts *o, const struct mask_vocab *v,
     uint64_t key, uint32_t *tokens, size_t n, int32_t *labels,
@@ -178,13 +257,14 @@ mask_record(const struct mask_opts *o, const struct mask_vocab *v,
 {
 	const uint8_t *fl = v->flags;
 	const uint32_t V = v->vocab_size;
-	const double mf = o->mask_frac, rf = o->mask_frac + o->random_frac;
 	struct mask_rng r;
 	size_t i, m = 0, maskable = 0, k, got = 0;
 	uint32_t *ustart, *ulen, *perm;
 	int prev = 0;
 
 	mask_scratch_reserve(s, n);
+	if (!o->whole_word && o->ngram <= 1)
+		return mask_tokens(o, v, key, tokens, n, labels, s, st);
 	ustart = s->ustart;
 	ulen = s->ulen;
 	perm = s->perm;
@@ -211,13 +291,8 @@ mask_record(const struct mask_opts *o, const struct mask_vocab *v,
 	}
 	if (st != NULL)
 		st->maskable += maskable;
-	if (maskable == 0 || o->prob <= 0)
+	if ((k = predictions(o, maskable)) == 0)
 		return 0;
-	k = (size_t)llround(o->prob * (double)maskable);
-	if (k < 1)
-		k = 1;
-	if (o->max_predictions && k > o->max_predictions)
-		k = o->max_predictions;
 	mask_rng_seed(&r, o->seed, o->epoch, key);
 	/* Walk the units in random order (a Fisher-Yates shuffle done lazily,
 	 * so a record costs random numbers only for the units it looks at). */
@@ -251,21 +326,8 @@ mask_record(const struct mask_opts *o, const struct mask_vocab *v,
 				break;
 		if (p < start + len)
 			continue;
-		for (p = start; p < start + len; p++) {
-			double x = mask_rng_unit(&r);
-			labels[p] = (int32_t)tokens[p];
-			if (x < mf) {
-				tokens[p] = v->mask_id;
-				if (st != NULL)
-					st->to_mask++;
-			} else if (x < rf) {
-				tokens[p] = mask_vocab_random(v, &r);
-				if (st != NULL)
-					st->to_random++;
-			} else if (st != NULL) {
-				st->kept++;
-			}
-		}
+		for (p = start; p < start + len; p++)
+			mask_one(o, v, &r, tokens, labels, p, st);
 		got += len;
 		if (st != NULL)
 			st->ngrams[nn]++;

@@ -73,16 +73,53 @@ struct span {
 	size_t lo, hi;
 };
 
-/* BERT's truncate_seq_pair: trim the longer side (B on ties), front or back at random. */
+/* Binomial(d, 1/2): the number of heads in d fair coin flips. */
+static size_t
+coin_heads(struct mask_rng *r, size_t d)
+{
+	size_t heads = 0;
+
+	for (; d >= 64; d -= 64)
+		heads += (size_t)__builtin_popcountll(mask_rng_next(r));
+	if (d > 0)
+		heads += (size_t)__builtin_popcountll(mask_rng_next(r) &
+		    ((1ull << d) - 1));
+	return heads;
+}
+
+/* Take d tokens off x, each from the front or the back with equal chance. */
+static void
+trim(struct span *x, size_t d, struct mask_rng *r)
+{
+	size_t front = coin_heads(r, d);
+
+	x->lo += front;
+	x->hi -= d - front;
+}
+
+/*
+ * BERT's truncate_seq_pair: while the pair is too long, drop one token of
+ * the longer side (B on ties), from the front or the back at random.  The
+ * same distribution in closed form: the longer side loses tokens until the
+ * two are equal, then B and A lose them in turn; how many of a side's
+ * losses come off the front is binomial.
+ */
 static void
 truncate_pair(struct span *a, struct span *b, size_t max, struct mask_rng *r)
 {
-	while ((a->hi - a->lo) + (b->hi - b->lo) > max) {
-		struct span *x = (a->hi - a->lo) > (b->hi - b->lo) ? a : b;
-		if (mask_rng_unit(r) < 0.5)
-			x->lo++;
-		else
-			x->hi--;
+	size_t la = a->hi - a->lo, lb = b->hi - b->lo, excess, d;
+
+	if (la + lb <= max)
+		return;
+	excess = la + lb - max;
+	d = la > lb ? la - lb : lb - la;
+	if (d > excess)
+		d = excess;
+	trim(la > lb ? a : b, d, r);
+	excess -= d;
+	if (excess > 0) {
+		trim(b, (excess + 1) / 2, r);
+		trim(a, excess / 2, r);
 	}
 }
 

@@ -1,0 +1,9 @@
+# A state in use by another crawl, or one that cannot be created: exit 3.
+. "$TESTS/data/crawl/lib.sh"
+start_server "$TESTS/data/crawl/site" --robots-status 404
+crawl-fetch -q --state s.db --delay 0 --no-compress "$BASE/slow/1" > /dev/null &
+sleep 0.4
+crawl-fetch --state s.db --no-compress "$BASE/page1.html"
+echo "exit $?" >&2
+wait
+crawl-fetch --state no/such/dir/s.db --no-compress "$BASE/page1.html"
