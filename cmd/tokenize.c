@@ -212,14 +212,8 @@ flush_batch(struct tokenize *z)
 			for (q = 0; q < z->items[k].bounds.n; q++)
 				idvec_push(&z->bounds, (uint32_t)z->rec.n +
 				    z->items[k].bounds.v[q]);
-			if (z->rec.n == 0 && z->rec.cap >= z->items[k].ids.n + 2) {
-				memcpy(z->rec.v, z->items[k].ids.v,
-				    z->items[k].ids.n * sizeof *z->rec.v);
-				z->rec.n = z->items[k].ids.n;
-			} else {
-				for (q = 0; q < z->items[k].ids.n; q++)
-					idvec_push(&z->rec, z->items[k].ids.v[q]);
-			}
+			for (q = 0; q < z->items[k].ids.n; q++)
+				idvec_push(&z->rec, z->items[k].ids.v[q]);
 		}
 		if (rc != 0)
 			break;
