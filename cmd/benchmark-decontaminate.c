@@ -6,6 +6,7 @@
  */
 #include <limits.h>
 #include <omp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,18 +86,34 @@ struct item {
 	size_t text_len;
 };
 
+/*
+ * A batch of records.  Two slots alternate: while the threads match one,
+ * the writer thread writes (and compresses) the other, in input order.
+ */
+struct slot {
+	struct buf batch;	/* the lines, back to back */
+	struct item *items;
+	size_t nitems, icap;
+	struct buf *obuf;	/* (jobs) each thread's output */
+	char *name;		/* input name, for messages */
+	int queued;		/* handed to the writer, not yet written */
+};
+
 struct run {
 	struct cli_common c;
 	struct dc_index *x;
 	struct zio_writer *out;
 	int jobs;
 	struct dc_scratch *scr;	/* (jobs) */
-	struct buf *obuf;	/* (jobs) */
 	long *repaired;		/* (jobs) */
-	struct buf batch;
-	struct item *items;
-	size_t nitems, icap;
-	struct dc_totals t;
+	struct slot slot[2];
+	int cur;		/* the slot being filled */
+	pthread_t writer;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;		/* no more batches */
+	int werr;		/* first error the writer met */
+	struct dc_totals t;	/* updated by the writer under mu */
 	struct progress prog;
 	uint64_t bytes_done;
 };
@@ -104,67 +121,146 @@ struct run {
 #define BATCH_BYTES ((size_t)8 << 20)
 #define BATCH_DOCS 8192
 
-/* Match the batch in parallel, then write it in input order. */
-static int
-flush_batch(struct run *r, struct zio_reader *z)
+/* Match a batch in parallel; outputs go to each thread's buffer. */
+static void
+match_slot(struct run *r, struct slot *sl)
 {
-	long n = (long)r->nitems, i;
+	long n = (long)sl->nitems, i;
 	unsigned flags = r->c.repair_utf8 ? DOC_REPAIR_UTF8 : 0;
-	int t, rc = 0;
+	int t;
 
 	for (t = 0; t < r->jobs; t++)
-		buf_reset(&r->obuf[t]);
+		buf_reset(&sl->obuf[t]);
 	#pragma omp parallel for schedule(dynamic, 16) num_threads(r->jobs)
 	for (i = 0; i < n; i++) {
-		struct item *it = &r->items[i];
+		struct item *it = &sl->items[i];
 		int tid = omp_get_thread_num();
 		struct doc d;
 
 		it->tid = tid;
-		it->rc = doc_parse(r->batch.p + it->pos, it->len, &d,
+		it->rc = doc_parse(sl->batch.p + it->pos, it->len, &d,
 		    r->scr[tid].pscratch, flags, &r->repaired[tid], &it->why,
 		    &it->at);
 		if (it->rc)
 			continue;
 		it->text_len = d.text_len;
-		it->out = r->obuf[tid].len;
-		it->hits = dc_process(r->x, &d, &r->scr[tid], &r->obuf[tid],
+		it->out = sl->obuf[tid].len;
+		it->hits = dc_process(r->x, &d, &r->scr[tid], &sl->obuf[tid],
 		    &it->records);
 		if (it->hits < 0) {
 			it->rc = (int)it->hits;
 			it->why = "document too long";
 			it->at = 0;
 		}
-		it->outlen = r->obuf[tid].len - it->out;
+		it->outlen = sl->obuf[tid].len - it->out;
 	}
-	for (i = 0; i < n && rc == 0; i++) {
-		struct item *it = &r->items[i];
+}
+
+/* Write a matched batch in input order (the writer thread). */
+static int
+write_slot(struct run *r, struct slot *sl)
+{
+	struct dc_totals t = { 0 };
+	enum dc_mode mode = dc_index_opts(r->x)->mode;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sl->nitems && rc == 0; i++) {
+		struct item *it = &sl->items[i];
 
 		if (it->rc) {
-			cli_error("%s: record %llu at byte %llu: %s", zio_name(z),
+			cli_error("%s: record %llu at byte %llu: %s", sl->name,
 			    (unsigned long long)it->rec,
 			    (unsigned long long)(it->off + it->at), it->why);
 			rc = it->rc;
 			break;
 		}
-		r->t.documents++;
-		r->t.text_bytes += it->text_len;
+		t.documents++;
+		t.text_bytes += it->text_len;
 		if (it->hits > 0) {
-			r->t.documents_hit++;
-			if (dc_index_opts(r->x)->mode != DC_COUNT) {
-				if (it->records == 0)
-					r->t.documents_dropped++;
-				else if (dc_index_opts(r->x)->mode == DC_REDACT)
-					r->t.documents_redacted++;
-			}
+			t.documents_hit++;
+			if (mode != DC_COUNT && it->records == 0)
+				t.documents_dropped++;
+			else if (mode == DC_REDACT)
+				t.documents_redacted++;
 		}
-		r->t.records_written += (uint64_t)it->records;
-		if (it->outlen && (rc = zio_write(r->out, r->obuf[it->tid].p +
+		t.records_written += (uint64_t)it->records;
+		if (it->outlen && (rc = zio_write(r->out, sl->obuf[it->tid].p +
 		    it->out, it->outlen)) != 0)
 			cli_error("write error: %s", zio_writer_name(r->out));
 	}
-	r->nitems = 0;
-	buf_reset(&r->batch);
+	pthread_mutex_lock(&r->mu);
+	r->t.documents += t.documents;
+	r->t.text_bytes += t.text_bytes;
+	r->t.documents_hit += t.documents_hit;
+	r->t.documents_dropped += t.documents_dropped;
+	r->t.documents_redacted += t.documents_redacted;
+	r->t.records_written += t.records_written;
+	pthread_mutex_unlock(&r->mu);
+	return rc;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct run *r = arg;
+	int k = 0;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		struct slot *sl = &r->slot[k];
+		int rc;
+
+		while (!sl->queued && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (!sl->queued)
+			break;
+		pthread_mutex_unlock(&r->mu);
+		rc = r->werr ? 0 : write_slot(r, sl);
+		pthread_mutex_lock(&r->mu);
+		if (rc && !r->werr)
+			r->werr = rc;
+		sl->queued = 0;
+		pthread_cond_broadcast(&r->cv);
+		k ^= 1;
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* Wait until slot k is written; returns the writer's error, if any. */
+static int
+wait_slot(struct run *r, int k)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->mu);
+	while (r->slot[k].queued)
+		pthread_cond_wait(&r->cv, &r->mu);
+	rc = r->werr;
+	pthread_mutex_unlock(&r->mu);
+	return rc;
+}
+
+/* Match the current slot and hand it to the writer; start filling the other. */
+static int
+submit(struct run *r)
+{
+	struct slot *sl = &r->slot[r->cur];
+	int rc;
+
+	if (sl->nitems == 0)
+		return 0;
+	match_slot(r, sl);
+	pthread_mutex_lock(&r->mu);
+	sl->queued = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	r->cur ^= 1;
+	rc = wait_slot(r, r->cur);
+	sl = &r->slot[r->cur];
+	sl->nitems = 0;
+	buf_reset(&sl->batch);
 	return rc;
 }
 
@@ -175,38 +271,46 @@ run_file(struct run *r, const char *path)
 	struct buf scratch = BUF_INIT;
 	const char *line;
 	size_t len;
-	uint64_t off, rec = 0;
-	int rc;
+	uint64_t off, rec = 0, docs;
+	int rc, rc2;
 
 	if ((rc = zio_reader_open(&z, path)) != 0) {
 		cli_error("%s", zio_errmsg(z));
 		zio_reader_free(z);
 		return rc;
 	}
+	free(r->slot[r->cur].name);
+	r->slot[r->cur].name = xstrdup(zio_name(z));
 	while ((rc = zio_getline(z, &scratch, r->c.max_record ? r->c.max_record :
 	    DOC_DEFAULT_MAX_RECORD, &line, &len, &off)) == 1) {
+		struct slot *sl = &r->slot[r->cur];
 		struct item *it;
 
 		rec++;
 		if (len == 0 || (len == 1 && line[0] == '\r'))
 			continue;
-		if (r->nitems == r->icap) {
-			r->icap = r->icap ? 2 * r->icap : 1024;
-			r->items = xreallocarray(r->items, r->icap, sizeof *r->items);
+		if (sl->nitems == sl->icap) {
+			sl->icap = sl->icap ? 2 * sl->icap : 1024;
+			sl->items = xreallocarray(sl->items, sl->icap,
+			    sizeof *sl->items);
 		}
-		it = &r->items[r->nitems++];
+		it = &sl->items[sl->nitems++];
 		memset(it, 0, sizeof *it);
 		it->off = off;
 		it->rec = rec;
-		it->pos = r->batch.len;
+		it->pos = sl->batch.len;
 		it->len = len;
-		if ((rc = buf_append(&r->batch, line, len)) != 0)
+		if ((rc = buf_append(&sl->batch, line, len)) != 0)
 			break;
-		if (r->nitems >= BATCH_DOCS || r->batch.len >= BATCH_BYTES) {
-			if ((rc = flush_batch(r, z)) != 0)
+		if (sl->nitems >= BATCH_DOCS || sl->batch.len >= BATCH_BYTES) {
+			if ((rc = submit(r)) != 0)
 				goto out;
-			progress_update(&r->prog, r->bytes_done + zio_offset(z),
-			    r->t.documents);
+			free(r->slot[r->cur].name);
+			r->slot[r->cur].name = xstrdup(zio_name(z));
+			pthread_mutex_lock(&r->mu);
+			docs = r->t.documents;
+			pthread_mutex_unlock(&r->mu);
+			progress_update(&r->prog, r->bytes_done + zio_offset(z), docs);
 		}
 	}
 	if (rc == PTK_ELIMIT)
@@ -217,10 +321,14 @@ run_file(struct run *r, const char *path)
 	else if (rc < 0)
 		cli_error("%s", zio_errmsg(z));
 	if (rc == 0)
-		rc = flush_batch(r, z);
+		rc = submit(r);
 out:
-	r->nitems = 0;
-	buf_reset(&r->batch);
+	/* Drain: both slots written before the next file or pass. */
+	rc2 = wait_slot(r, r->cur ^ 1);
+	if (rc == 0)
+		rc = rc2;
+	r->slot[r->cur].nitems = 0;
+	buf_reset(&r->slot[r->cur].batch);
 	r->bytes_done += zio_offset(z);
 	zio_reader_free(z);
 	buf_release(&scratch);
@@ -453,9 +561,15 @@ main(int argc, char *argv[])
 
 	r.jobs = cli_jobs(&r.c);
 	r.scr = xcalloc((size_t)r.jobs, sizeof *r.scr);
-	r.obuf = xcalloc((size_t)r.jobs, sizeof *r.obuf);
 	r.repaired = xcalloc((size_t)r.jobs, sizeof *r.repaired);
-	r.batch.max = 0;
+	for (i = 0; i < 2; i++)
+		r.slot[i].obuf = xcalloc((size_t)r.jobs, sizeof *r.slot[i].obuf);
+	pthread_mutex_init(&r.mu, NULL);
+	pthread_cond_init(&r.cv, NULL);
+	if (pthread_create(&r.writer, NULL, writer_main, &r) != 0) {
+		cli_error("cannot start a thread");
+		exit(CLI_EXIT_IO);
+	}
 	progress_init(&r.prog, cli_show_progress(&r.c), 0, "docs");
 	r.out = count_only ? NULL : cli_open_output(&r.c, 0);
 	if (o.max_doc_freq >= 0 && !doc_freq) {
@@ -470,6 +584,13 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < argc && rc == 0; i++)
 		rc = run_file(&r, argv[i]);
+	pthread_mutex_lock(&r.mu);
+	r.stop = 1;
+	pthread_cond_broadcast(&r.cv);
+	pthread_mutex_unlock(&r.mu);
+	pthread_join(r.writer, NULL);
+	pthread_mutex_destroy(&r.mu);
+	pthread_cond_destroy(&r.cv);
 	progress_done(&r.prog, r.bytes_done, r.t.documents);
 	if (rc == 0 && report) {
 		struct zio_writer *w;
@@ -504,13 +625,17 @@ main(int argc, char *argv[])
 		    (unsigned long long)r.t.documents_hit);
 	for (t = 0; t < r.jobs; t++) {
 		dc_scratch_release(&r.scr[t]);
-		buf_release(&r.obuf[t]);
+		buf_release(&r.slot[0].obuf[t]);
+		buf_release(&r.slot[1].obuf[t]);
+	}
+	for (i = 0; i < 2; i++) {
+		free(r.slot[i].obuf);
+		free(r.slot[i].items);
+		free(r.slot[i].name);
+		buf_release(&r.slot[i].batch);
 	}
 	free(r.scr);
-	free(r.obuf);
 	free(r.repaired);
-	free(r.items);
-	buf_release(&r.batch);
 	dc_index_free(r.x);
 	free(bench);
 	return cli_finish(rc, r.out);
