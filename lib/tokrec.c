@@ -430,7 +430,8 @@ decode_body(struct tok_reader *r, const unsigned char *p, size_t len,
 			return PTK_EFORMAT;
 		}
 		GROW(r->segments, r->segments_cap, n);
-		memcpy(r->segments, p, n);
+		if (n > 0)	/* an empty record may carry the flag: no NULL to memcpy */
+			memcpy(r->segments, p, n);
 		rec->segments = r->segments;
 		p += n;
 	}
