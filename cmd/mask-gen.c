@@ -171,12 +171,13 @@ batch_add(struct batch *b, const struct tok_rec *r, int span)
 	b->cap_tok = cap;
 	it->tok_off = b->ntok;
 	it->n = r->n;
-	memcpy(b->tok + b->ntok, r->tokens, r->n * sizeof *b->tok);
+	if (r->n > 0)
+		memcpy(b->tok + b->ntok, r->tokens, r->n * sizeof *b->tok);
 	b->ntok += r->n;
 	if (r->n > b->max_n)
 		b->max_n = r->n;
 	it->seg_off = SIZE_MAX;
-	if (r->segments != NULL) {
+	if (r->segments != NULL && r->n > 0) {
 		b->seg = grow(b->seg, &b->cap_seg, b->nseg + r->n, 1);
 		it->seg_off = b->nseg;
 		memcpy(b->seg + b->nseg, r->segments, r->n);
@@ -185,7 +186,8 @@ batch_add(struct batch *b, const struct tok_rec *r, int span)
 	b->bnd = grow(b->bnd, &b->cap_bnd, b->nbnd + r->n_bounds, sizeof *b->bnd);
 	it->bnd_off = b->nbnd;
 	it->nb = r->n_bounds;
-	memcpy(b->bnd + b->nbnd, r->bounds, r->n_bounds * sizeof *b->bnd);
+	if (r->n_bounds > 0)
+		memcpy(b->bnd + b->nbnd, r->bounds, r->n_bounds * sizeof *b->bnd);
 	b->nbnd += r->n_bounds;
 	it->label = r->label;
 	it->has_label = r->has_label;
@@ -229,7 +231,9 @@ flush(struct maskgen *g, const char *name, uint64_t first_rec)
 		int th = omp_get_thread_num();
 		uint64_t key = mask_record_key(b->ids.p + it->id_off, it->id_len);
 
-		if (g->span) {
+		if (it->n == 0) {
+			it->rc = 0;
+		} else if (g->span) {
 			uint32_t *in = b->sout + it->out_off;
 			uint32_t *tg = in + MASK_SPAN_CAP(it->n);
 			it->rc = mask_span(&g->so, key, b->tok + it->tok_off, it->n,
@@ -273,14 +277,14 @@ flush(struct maskgen *g, const char *name, uint64_t first_rec)
 			memset(sg + it->n_in, 1, it->n_tgt);
 			rec.tokens = in;
 			rec.n = it->n_in + it->n_tgt;
-			rec.segments = sg;
+			rec.segments = rec.n ? sg : NULL;
 		} else {
-			rec.tokens = b->tok + it->tok_off;
+			rec.tokens = it->n ? b->tok + it->tok_off : NULL;
 			rec.n = it->n;
 			rec.segments = it->seg_off != SIZE_MAX ? b->seg + it->seg_off : NULL;
-			rec.bounds = b->bnd + it->bnd_off;
+			rec.bounds = it->nb ? b->bnd + it->bnd_off : NULL;
 			rec.n_bounds = it->nb;
-			rec.labels = b->lab + it->tok_off;
+			rec.labels = it->n ? b->lab + it->tok_off : NULL;
 			rec.label = it->label;
 			rec.has_label = it->has_label;
 		}
