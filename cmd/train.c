@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 #include "nn/tokdata.h"
+#include "tokenizer.h"
 #include "nn/trainer.h"
 #include "xalloc.h"
 
@@ -64,12 +66,14 @@ static const char help[] =
 "Train a GPT / GPT-2 language model on token records.\n"
 "\n"
 "Data (one of):\n"
-"  -d, --data PATH       a token-record file, read whole and cut into\n"
+"  -d, --data PATH       a shard folder (mapped; its val split validates),\n"
+"                        or a token-record file read whole; cut into\n"
 "                        --seq-len windows shuffled every epoch (--seed)\n"
 "      --stream          token records from the operands or stdin, windowed\n"
 "                        in arrival order; memory is one record\n"
-"      --val FILE        validation token records (default with --data: the\n"
-"                        last --val-fraction of its windows, 0.05)\n"
+"      --val FILE        validation token records (default with --data: a\n"
+"                        folder's val split, else the last --val-fraction\n"
+"                        of the training windows, 0.05)\n"
 "Model and run:\n"
 "  -m, --model NAME|FILE preset (gpt-tiny gpt-mini gpt1 gpt2-small\n"
 "                        gpt2-medium gpt2-large gpt2-xl) or a JSON config;\n"
@@ -77,7 +81,8 @@ static const char help[] =
 "                        data's vocabulary size\n"
 "      --vocab-size N    override the model's vocabulary size\n"
 "  -n, --steps N         optimizer steps (required; a stream may end first)\n"
-"  -T, --seq-len N       tokens per sequence (default: model context)\n"
+"  -T, --seq-len N       tokens per sequence (default: the shard folder's\n"
+"                        seq_len if it fits, else the model's context)\n"
 "  -B, --batch N         sequences per micro-batch (default 8)\n"
 "      --batch-tokens N  tokens per step; a multiple of B*T reached by\n"
 "                        gradient accumulation (default B*T)\n"
@@ -105,7 +110,7 @@ static const char help[] =
 struct run {
 	struct cli_common c;
 	const char *data, *val, *model, *out, *resume, *logp;
-	int stream, B, T, vocab;
+	int stream, B, T, T_given, vocab;
 	long long steps, batch_tokens, eval_every, eval_batches, save_every;
 	long long warmup, decay_steps;
 	double lr, min_lr, wd, beta2, clip, val_fraction;
@@ -262,7 +267,10 @@ main(int argc, char *argv[])
 	struct nn_data data, vdata;
 	struct nn_data_pos v0 = { NN_DATA_TOKSET, 0, 0, 0 };
 	uint32_t *tok = NULL, *vtok = NULL;
-	size_t ntok = 0, nvtok = 0, train_n;
+	size_t ntok = 0, nvtok = 0, nwin = 0;
+	struct shardset *set = NULL;
+	struct nn_shardsrc tsrc = { NULL, SHARD_TRAIN }, vsrc = { NULL, SHARD_VAL };
+	struct stat sb;
 	char err[512], opts_json[1024], *ck = NULL;
 	FILE *logf = NULL;
 	int ch, rc, have_val = 0, progress, empty = 0;
@@ -281,7 +289,10 @@ main(int argc, char *argv[])
 		case 'd': r.data = optarg; break;
 		case 'm': r.model = optarg; break;
 		case 'n': r.steps = cli_num(optarg, "--steps", 1, 1LL << 40); break;
-		case 'T': r.T = (int)cli_num(optarg, "--seq-len", 1, 65536); break;
+		case 'T':
+			r.T = (int)cli_num(optarg, "--seq-len", 1, 65536);
+			r.T_given = 1;
+			break;
 		case OPT_STREAM: r.stream = 1; break;
 		case OPT_VAL: r.val = optarg; break;
 		case OPT_VAL_FRACTION:
@@ -345,7 +356,16 @@ main(int argc, char *argv[])
 
 	/* Data first: its header gives the vocabulary. */
 	memset(&hdr, 0, sizeof(hdr));
-	if (r.data) {
+	if (r.data && stat(r.data, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		if ((rc = shardset_open(&set, r.data, 0, cli_jobs(&r.c))) < 0) {
+			cli_error("%s", shardset_errmsg(set));
+			return cli_exit_code(rc);
+		}
+		hdr = *shardset_header(set);
+		tsrc.set = vsrc.set = set;
+		if (r.T == 0 && shardset_seq_len(set) > 0)
+			r.T = (int)shardset_seq_len(set);
+	} else if (r.data) {
 		rc = nn_tokdata_load(r.data, &tok, &ntok, &hdr, err, sizeof(err));
 		if (rc < 0) {
 			cli_error("%s", err);
@@ -360,14 +380,14 @@ main(int argc, char *argv[])
 		if (rc > 0)
 			hdr = *tok_reader_header(rd);
 		empty = rc == 0;
-		if (rc > 0 && hdr.kind != TOK_KIND_SEQ) {
-			cli_error("%s: records are '%s', not token sequences",
-			    argc ? argv[0] : "<stdin>", tok_kind_name(hdr.kind));
-			return CLI_EXIT_DATA;
-		}
+	}
+	if (!empty && hdr.kind != TOK_KIND_SEQ) {
+		cli_error("%s: records are '%s', not token sequences", r.data ?
+		    r.data : argc ? argv[0] : "<stdin>", tok_kind_name(hdr.kind));
+		return CLI_EXIT_DATA;
 	}
 	get_config(&r, ck, hdr.vocab_size, &cfg);
-	if (r.T == 0)
+	if (r.T == 0 || (r.T > cfg.n_ctx && set && !r.T_given))
 		r.T = cfg.n_ctx;
 	if (r.T > cfg.n_ctx)
 		cli_usage_error("--seq-len %d is longer than the model's "
@@ -378,8 +398,15 @@ main(int argc, char *argv[])
 		cli_usage_error("--batch-tokens %lld is not a multiple of "
 		    "batch * seq-len = %d", r.batch_tokens, r.B * r.T);
 
-	/* Validation: --val, else the tail of --data's windows. */
-	train_n = ntok;
+	/*
+	 * Windows of T+1 tokens: a shard folder's train split, or a file read
+	 * whole.  Validation: --val, else the folder's val split, else the
+	 * last --val-fraction of the training windows, never trained on.
+	 */
+	if (set)
+		nwin = shardset_windows(set, SHARD_TRAIN, (uint32_t)r.T);
+	else if (r.data)
+		nwin = ntok > (size_t)r.T ? (ntok - 1) / r.T : 0;
 	if (r.val) {
 		rc = nn_tokdata_load(r.val, &vtok, &nvtok, &vhdr, err,
 		    sizeof(err));
@@ -393,13 +420,18 @@ main(int argc, char *argv[])
 			return CLI_EXIT_DATA;
 		}
 		have_val = nn_tokset_init(&vs, vtok, nvtok, r.T, 0, 0) == 0;
+	} else if (set && shardset_windows(set, SHARD_VAL, (uint32_t)r.T) > 0) {
+		have_val = nn_tokset_init_fetch(&vs, nn_shard_window, &vsrc, 0,
+		    shardset_windows(set, SHARD_VAL, (uint32_t)r.T), r.T, 0,
+		    0) == 0;
 	} else if (r.data && r.val_fraction > 0) {
-		size_t nwin = ntok > (size_t)r.T ? (ntok - 1) / r.T : 0;
 		size_t nv = (size_t)(nwin * r.val_fraction);
 		if (nv > 0 && nwin - nv >= 1) {
-			train_n = (nwin - nv) * r.T + 1;
-			have_val = nn_tokset_init(&vs, tok + (nwin - nv) * r.T,
-			    nv * r.T + 1, r.T, 0, 0) == 0;
+			nwin -= nv;
+			have_val = (set ? nn_tokset_init_fetch(&vs,
+			    nn_shard_window, &tsrc, nwin, nv, r.T, 0, 0) :
+			    nn_tokset_init(&vs, tok + nwin * r.T, nv * r.T + 1,
+			    r.T, 0, 0)) == 0;
 		}
 	}
 	if (have_val) {
@@ -408,12 +440,15 @@ main(int argc, char *argv[])
 	}
 
 	if (r.data) {
-		if (train_n < (size_t)r.T + 1) {
+		if (nwin < 1) {
 			cli_error("%s: fewer than %d tokens of training data",
 			    r.data, r.T + 1);
 			return CLI_EXIT_DATA;
 		}
-		if (nn_tokset_init(&ts, tok, train_n, r.T, r.seed, 1) != 0) {
+		rc = set ? nn_tokset_init_fetch(&ts, nn_shard_window, &tsrc, 0,
+		    nwin, r.T, r.seed, 1) : nn_tokset_init(&ts, tok,
+		    nwin * r.T + 1, r.T, r.seed, 1);
+		if (rc != 0) {
 			cli_error("out of memory");
 			return CLI_EXIT_IO;
 		}
@@ -535,6 +570,7 @@ main(int argc, char *argv[])
 	if (r.data)
 		nn_tokset_release(&ts);
 	tok_reader_free(rd);
+	shardset_free(set);
 	free(tok);
 	free(vtok);
 	free(ck);
@@ -547,8 +583,11 @@ static const char sample_help[] =
 "'tokcat --pack' turns into token records for a decoder.\n"
 "\n"
 "  -c, --checkpoint PATH  checkpoint file or --out folder (required)\n"
+"  -t, --tokenizer PATH   the vocabulary the data was tokenized with (as\n"
+"                         for tokenize): adds \"text\", the decoded sample\n"
+"      --prompt TEXT      with --tokenizer: the prompt as text\n"
 "  -p, --prompt-tokens L  prompt token ids, separated by spaces or commas\n"
-"                         (default: the end-of-text id 0)\n"
+"                         (default: the tokenizer's eos id, else 0)\n"
 "  -n, --tokens N         tokens to generate (default 64)\n"
 "  -s, --samples N        samples (default 1)\n"
 "      --temperature X    softmax temperature; 0 takes the most likely (1.0)\n"
@@ -567,10 +606,16 @@ train_sample_main(int argc, char *argv[])
 		{ "temperature", required_argument, NULL, OPT_LR },
 		{ "top-k", required_argument, NULL, OPT_CLIP },
 		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "tokenizer", required_argument, NULL, 't' },
+		{ "prompt", required_argument, NULL, OPT_VAL },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_common c = CLI_COMMON_INIT;
-	const char *ckarg = NULL, *prompt = "0";
+	const char *ckarg = NULL, *prompt = NULL, *vocab = NULL, *text = NULL;
+	struct tokenizer *tk = NULL;
+	struct tokenizer_opts topts = { -1, 0, 0 };
+	struct idvec ids = { NULL, 0, 0 };
+	struct buf out = { NULL, 0, 0, 0 };
 	long long ntok = 64, nsamp = 1, topk = 40;
 	unsigned long long seed = 1337;
 	double temp = 1.0;
@@ -586,13 +631,15 @@ train_sample_main(int argc, char *argv[])
 	argv[0] = "train sample";	/* messages name the subcommand */
 	cli_init(argv, "usage: train sample --checkpoint PATH [options]",
 	    sample_help);
-	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "c:n:p:s:", lo,
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "c:n:p:s:t:", lo,
 	    NULL)) != -1) {
 		if (cli_common_opt(&c, ch, optarg))
 			continue;
 		switch (ch) {
 		case 'c': ckarg = optarg; break;
 		case 'p': prompt = optarg; break;
+		case 't': vocab = optarg; break;
+		case OPT_VAL: text = optarg; break;
 		case 'n': ntok = cli_num(optarg, "--tokens", 1, 1 << 20); break;
 		case 's': nsamp = cli_num(optarg, "--samples", 1, 1 << 20); break;
 		case OPT_LR: temp = cli_real(optarg, "--temperature", 0, 100); break;
@@ -615,8 +662,38 @@ train_sample_main(int argc, char *argv[])
 		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
 		return cli_exit_code(rc);
 	}
-	seq = xmalloc(sizeof(int32_t) * (strlen(prompt) / 2 + 1 + ntok));
-	for (s = prompt; *s;) {
+	if (text && !vocab)
+		cli_usage_error("--prompt needs --tokenizer");
+	if (text && prompt)
+		cli_usage_error("give --prompt or --prompt-tokens, not both");
+	if (vocab) {
+		if ((rc = tokenizer_load(&tk, vocab, &topts, err,
+		    sizeof(err))) < 0) {
+			cli_error("%s", err);
+			return cli_exit_code(rc);
+		}
+		if (tk->vocab_size > (uint32_t)cfg.vocab_size)
+			cli_usage_error("%s: vocabulary of %u tokens, the model "
+			    "has %d", vocab, tk->vocab_size, cfg.vocab_size);
+		if (text) {
+			struct tok_state *ts = tk->ops->state_new(tk);
+			rc = tk->ops->encode(tk, ts, text, strlen(text), &ids);
+			tk->ops->state_free(ts);
+			if (rc < 0) {
+				cli_error("--prompt: cannot encode it");
+				return cli_exit_code(rc);
+			}
+		}
+	}
+	if (!prompt && !text)
+		prompt = tk && tk->special[TOK_EOS] >= 0 ? NULL : "0";
+	seq = xmalloc(sizeof(int32_t) * ((prompt ? strlen(prompt) : 0) / 2 +
+	    ids.n + 2 + ntok));
+	for (size_t i = 0; i < ids.n; i++)
+		seq[np++] = (int32_t)ids.v[i];
+	if (!prompt && !text)
+		seq[np++] = tk->special[TOK_EOS];
+	for (s = prompt ? prompt : ""; *s;) {
 		long long v;
 		while (*s == ' ' || *s == ',')
 			s++;
@@ -631,7 +708,7 @@ train_sample_main(int argc, char *argv[])
 		s = end;
 	}
 	if (np == 0)
-		cli_usage_error("--prompt-tokens: no token ids");
+		cli_usage_error("the prompt has no tokens");
 	if ((rc = gpt_init(&m, &cfg, 1, cfg.n_ctx, 0)) != 0) {
 		cli_error("cannot set up the model: %s", nn_strerror(rc));
 		return CLI_EXIT_IO;
@@ -649,8 +726,22 @@ train_sample_main(int argc, char *argv[])
 		printf("{\"id\":\"sample-%lld\",\"tokens\":[", k + 1);
 		for (int i = 0; i < n; i++)
 			printf(i ? ",%d" : "%d", seq[i]);
-		printf("]}\n");
+		printf("]");
+		if (tk) {
+			/* The ids are < vocab_size, checked above. */
+			struct buf txt = { NULL, 0, 0, 0 };
+			tk->ops->decode(tk, (const uint32_t *)seq, (size_t)n,
+			    &txt);
+			out.len = 0;
+			json_write_string(&out, txt.p ? txt.p : "", txt.len);
+			printf(",\"text\":%.*s", (int)out.len, out.p);
+			buf_release(&txt);
+		}
+		printf("}\n");
 	}
+	buf_release(&out);
+	idvec_release(&ids);
+	tokenizer_free(tk);
 	gpt_release(&m);
 	free(seq);
 	free(ck);

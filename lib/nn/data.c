@@ -135,29 +135,54 @@ tokset_shuffle(struct nn_tokset *s)
 	}
 }
 
+static int
+init_common(struct nn_tokset *s, size_t nwin, int T, uint64_t seed,
+    int shuffle)
+{
+	if (T < 1 || nwin < 1 || nwin > UINT32_MAX)
+		return NN_EAPI;
+	s->T = T;
+	s->nwin = nwin;
+	s->seed = seed;
+	s->shuffle = shuffle;
+	s->perm = malloc(sizeof(uint32_t) * nwin);
+	s->wbuf = malloc(sizeof(uint32_t) * ((size_t)T + 1));
+	if (!s->perm || !s->wbuf) {
+		nn_tokset_release(s);
+		return NN_ENOMEM;
+	}
+	tokset_shuffle(s);
+	return 0;
+}
+
 int
 nn_tokset_init(struct nn_tokset *s, const uint32_t *tok, size_t n, int T,
     uint64_t seed, int shuffle)
 {
 	memset(s, 0, sizeof(*s));
-	if (T < 1 || n < (size_t)T + 1 || (n - 1) / T > UINT32_MAX)
+	if (T < 1 || n < (size_t)T + 1)
 		return NN_EAPI;
 	s->tok = tok;
 	s->n = n;
-	s->T = T;
-	s->nwin = (n - 1) / T;
-	s->seed = seed;
-	s->shuffle = shuffle;
-	if (!(s->perm = malloc(sizeof(uint32_t) * s->nwin)))
-		return NN_ENOMEM;
-	tokset_shuffle(s);
-	return 0;
+	return init_common(s, (n - 1) / T, T, seed, shuffle);
+}
+
+int
+nn_tokset_init_fetch(struct nn_tokset *s, nn_window_fn fetch, void *ctx,
+    uint64_t base, size_t nwin, int T, uint64_t seed, int shuffle)
+{
+	memset(s, 0, sizeof(*s));
+	s->fetch = fetch;
+	s->fetch_ctx = ctx;
+	s->base = base;
+	return init_common(s, nwin, T, seed, shuffle);
 }
 
 void
 nn_tokset_release(struct nn_tokset *s)
 {
 	free(s->perm);
+	free(s->wbuf);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -166,6 +191,7 @@ tokset_next(void *ctx, int32_t *seq, int T)
 {
 	struct nn_tokset *s = ctx;
 	const uint32_t *w;
+	int rc;
 
 	if (T != s->T)
 		return NN_EAPI;
@@ -176,7 +202,15 @@ tokset_next(void *ctx, int32_t *seq, int T)
 		s->idx = 0;
 		tokset_shuffle(s);
 	}
-	w = s->tok + (size_t)s->perm[s->idx++] * T;
+	if (s->fetch) {
+		rc = s->fetch(s->fetch_ctx, s->base + s->perm[s->idx++], T,
+		    s->wbuf);
+		if (rc < 0)
+			return rc;
+		w = s->wbuf;
+	} else {
+		w = s->tok + (size_t)s->perm[s->idx++] * T;
+	}
 	for (int i = 0; i <= T; i++)
 		seq[i] = (int32_t)w[i];
 	return 1;

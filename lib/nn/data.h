@@ -64,12 +64,19 @@ void	nn_stream_init(struct nn_stream *s, struct nn_docs docs, int32_t eot);
 /* An nn_data view of s (s must outlive it). */
 struct nn_data nn_stream_data(struct nn_stream *s);
 
+/* Window k of a token set: T+1 tokens into out; 0 or <0. */
+typedef int (*nn_window_fn)(void *ctx, uint64_t k, int T, uint32_t *out);
+
 struct nn_tokset {
-	const uint32_t *tok;	/* (n) tokens; not owned */
+	const uint32_t *tok;	/* (n) tokens when array-backed; not owned */
 	size_t n;
+	nn_window_fn fetch;	/* else windows come from here */
+	void *fetch_ctx;
+	uint64_t base;		/* window k of this set is fetch's base + k */
 	int T;			/* window length less one */
-	size_t nwin;		/* windows per epoch: (n - 1) / T */
+	size_t nwin;		/* windows per epoch */
 	uint32_t *perm;		/* (nwin) this epoch's order; owned */
+	uint32_t *wbuf;		/* (T+1) fetched window; owned */
 	uint64_t seed;
 	int shuffle;
 	uint64_t epoch;		/* current epoch, from 0 */
@@ -77,10 +84,14 @@ struct nn_tokset {
 	uint64_t max_epochs;	/* 0: unbounded */
 };
 
-/* Windows of T+1 tokens over tok (n); 0, NN_EAPI (fewer than T+1 tokens)
- * or NN_ENOMEM. */
+/* Windows of T+1 tokens at 0, T, 2T, ... of tok (n); 0, NN_EAPI (fewer
+ * than T+1 tokens) or NN_ENOMEM. */
 int	nn_tokset_init(struct nn_tokset *s, const uint32_t *tok, size_t n, int T,
 	    uint64_t seed, int shuffle);
+/* The same over windows base .. base+nwin-1 of a fetch function (a shard
+ * folder, which maps its files). */
+int	nn_tokset_init_fetch(struct nn_tokset *s, nn_window_fn fetch, void *ctx,
+	    uint64_t base, size_t nwin, int T, uint64_t seed, int shuffle);
 void	nn_tokset_release(struct nn_tokset *s);
 struct nn_data nn_tokset_data(struct nn_tokset *s);
 

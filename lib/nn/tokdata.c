@@ -96,3 +96,13 @@ nn_tokdata_load(const char *path, uint32_t **tokp,
 	*np = n;
 	return 0;
 }
+
+int
+nn_shard_window(void *ctx, uint64_t k, int T, uint32_t *out)
+{
+	const struct nn_shardsrc *s = ctx;
+
+	/* Windows come from shardset_windows(), so a failure is a bug. */
+	return shardset_window(s->set, s->split, k, (uint32_t)T, out) == 0 ?
+	    0 : NN_EAPI;
+}

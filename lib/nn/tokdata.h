@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shard.h"
 #include "tokrec.h"
 #include "nn/data.h"
 
@@ -27,6 +28,13 @@ struct nn_docs nn_tokdocs(struct nn_tokdocs *d);
  */
 int	nn_tokdata_load(const char *path, uint32_t **tok, size_t *n,
 	    struct tok_header *hdr, char *err, size_t errlen);
+
+/* One split of an open shard folder, as nn_tokset windows (fetch). */
+struct nn_shardsrc {
+	const struct shardset *set;
+	int split;		/* SHARD_TRAIN or SHARD_VAL */
+};
+int	nn_shard_window(void *ctx, uint64_t k, int T, uint32_t *out);
 
 /* The end-of-text id of a header: its eos special, else -1. */
 int32_t	nn_tokdata_eot(const struct tok_header *h);
