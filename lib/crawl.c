@@ -1075,6 +1075,8 @@ page_ok(struct crawl *c, struct xfer *x, long code, double now)
 	json_key_str(&c->out, "title", c->doc.title.p ? c->doc.title.p : "",
 	    c->doc.title.len);
 	buf_printf(&c->out, ",\"depth\":%d", x->u.depth);
+	if (is_html && c->doc.cut)
+		buf_printf(&c->out, ",\"html_cut\":true");
 	if (x->u.via)
 		json_key_str(&c->out, "redirected_from", x->u.via, strlen(x->u.via));
 	if (c->warc)

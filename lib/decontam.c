@@ -361,6 +361,7 @@ size_t dc_index_ngrams(const struct dc_index *x) { return x->nng; }
 size_t dc_index_benchmarks(const struct dc_index *x) { return x->nbench; }
 const char *dc_index_bench_name(const struct dc_index *x, size_t b) { return x->bench[b].name; }
 size_t dc_index_bench_examples(const struct dc_index *x, size_t b) { return x->bench[b].count; }
+size_t dc_index_bench_ngrams(const struct dc_index *x, size_t b) { return x->bench[b].ngrams; }
 
 static void
 add_example(struct dc_index *x, const char *text, size_t len, uint32_t line,

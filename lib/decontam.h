@@ -115,6 +115,7 @@ size_t	dc_index_ngrams(const struct dc_index *x);	/* distinct n-grams */
 size_t	dc_index_benchmarks(const struct dc_index *x);
 const char *dc_index_bench_name(const struct dc_index *x, size_t b);
 size_t	dc_index_bench_examples(const struct dc_index *x, size_t b);
+size_t	dc_index_bench_ngrams(const struct dc_index *x, size_t b);
 
 /*
  * Set the training document frequency of n-gram hash h (as read from a

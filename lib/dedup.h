@@ -161,6 +161,11 @@ int	dsig_open(struct dsig_file **f, const char *path, char *err,
 int	dsig_open_mem(struct dsig_file **f, const void *p, size_t n,
 	    const char *name, char *err, size_t errlen);
 void	dsig_close(struct dsig_file *f);	/* NULL is a no-op */
+/*
+ * Recompute the checksum of a signature file image p[0..n) in place (n >=
+ * DSIG_HEADER_SIZE), so that tests and fuzzing can reach the checks behind it.
+ */
+void	dsig_seal(void *p, size_t n);
 const struct dedup_params *dsig_params(const struct dsig_file *f);
 uint64_t dsig_count(const struct dsig_file *f);
 /* Record i (< dsig_count()); pointers valid while f is open. */

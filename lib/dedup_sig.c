@@ -406,6 +406,16 @@ dsig_open_mem(struct dsig_file **fp, const void *p, size_t n, const char *name,
 }
 
 void
+dsig_seal(void *p, size_t n)
+{
+	unsigned char *h = p;
+
+	if (n < DSIG_HEADER_SIZE)
+		return;
+	put64(h + 88, checksum(h, XXH64(h + DSIG_HEADER_SIZE, n - DSIG_HEADER_SIZE, 0)));
+}
+
+void
 dsig_close(struct dsig_file *f)
 {
 	if (f == NULL)

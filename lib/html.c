@@ -171,6 +171,84 @@ has_word(const char *v, const char *word)
 	return 0;
 }
 
+/* Elements that never nest: void ones and those a sibling closes. */
+static int
+flat_tag(const char *t, size_t n)
+{
+	static const char *const names[] = {
+		"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+		"meta", "param", "source", "track", "wbr", "p", "li", "dt", "dd",
+		"option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot",
+		"colgroup", "rb", "rt", "rp", "!doctype",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == n && strncasecmp(t, names[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The HTML5 tree builder takes time quadratic in the nesting depth, so a
+ * hostile page of a million "<div>"s would stall the crawl.  Estimate the
+ * depth from the tags (start tags that nest minus end tags, skipping
+ * comments and script/style text) and return the length of the prefix
+ * that stays within HTML_MAX_DEPTH; pages that pass it are cut there.
+ */
+size_t
+html_depth_prefix(const char *h, size_t len)
+{
+	size_t i = 0, depth = 0;
+
+	while (i < len) {
+		const char *lt = memchr(h + i, '<', len - i), *gt;
+		size_t j, nl;
+
+		if (lt == NULL)
+			break;
+		i = (size_t)(lt - h);
+		if (len - i >= 4 && memcmp(lt, "<!--", 4) == 0) {
+			const char *e = memmem(lt + 4, len - i - 4, "-->", 3);
+			i = e ? (size_t)(e - h) + 3 : len;
+			continue;
+		}
+		j = i + 1;
+		if (j < len && h[j] == '/') {
+			if (depth > 0)
+				depth--;
+			i = j;
+			continue;
+		}
+		while (j < len && (isalnum((unsigned char)h[j]) || h[j] == '!' ||
+		    h[j] == '-'))
+			j++;
+		nl = j - i - 1;
+		if (nl == 0 || !(isalpha((unsigned char)h[i + 1]) || h[i + 1] == '!')) {
+			i++;
+			continue;
+		}
+		gt = memchr(h + j, '>', len - j);
+		if (gt == NULL)
+			break;
+		if (!flat_tag(h + i + 1, nl) && gt[-1] != '/') {
+			if (++depth > HTML_MAX_DEPTH)
+				return i;
+		}
+		if ((nl == 6 && strncasecmp(h + i + 1, "script", 6) == 0) ||
+		    (nl == 5 && strncasecmp(h + i + 1, "style", 5) == 0)) {
+			/* raw text up to the end tag */
+			const char *e = memmem(gt, len - (size_t)(gt - h), "</", 2);
+			while (e && !(strncasecmp(e + 2, h + i + 1, nl) == 0))
+				e = memmem(e + 2, len - (size_t)(e + 2 - h), "</", 2);
+			i = e ? (size_t)(e - h) : len;
+			continue;
+		}
+		i = (size_t)(gt - h) + 1;
+	}
+	return len;
+}
+
 struct frame {
 	GumboNode *node;
 	unsigned next;		/* next child to visit */
@@ -194,6 +272,7 @@ html_extract(const char *html, size_t len, struct html_doc *d)
 	buf_reset(&d->links);
 	d->nlinks = 0;
 	d->nofollow = 0;
+	d->cut = 0;
 	/* gumbo wants valid UTF-8. */
 	if (utf8_valid_prefix((const unsigned char *)html, len) != len) {
 		if (utf8_repair(&clean, (const unsigned char *)html, len) < 0) {
@@ -204,6 +283,9 @@ html_extract(const char *html, size_t len, struct html_doc *d)
 		len = clean.len;
 	}
 	opt.max_errors = 0;
+	d->cut = html_depth_prefix(html, len) < len;
+	if (d->cut)
+		len = html_depth_prefix(html, len);
 	g = gumbo_parse_with_options(&opt, html, len);
 	w.out = &d->text;
 	w.space = w.brk = 0;
@@ -331,7 +413,8 @@ attr_value(const char *tag, size_t n, const char *name, char *out, size_t outsz)
 		if (j < n && (tag[j] == '"' || tag[j] == '\''))
 			q = tag[j++];
 		while (j < n && k + 1 < outsz && (q ? tag[j] != q :
-		    !is_space((unsigned char)tag[j]) && tag[j] != '>' && tag[j] != ';'))
+		    !is_space((unsigned char)tag[j]) && tag[j] != '>' && tag[j] != ';' &&
+		    tag[j] != '"' && tag[j] != '\''))
 			out[k++] = tag[j++];
 		out[k] = '\0';
 		return 1;

@@ -10,6 +10,10 @@
  * outside <pre>.  It also gives the title, the <base href>, the links
  * (<a href> and <area href>, except rel="nofollow") and whether a robots
  * meta tag says nofollow.
+ *
+ * The HTML5 tree builder takes time quadratic in the nesting depth, so a
+ * page whose estimated depth (start tags that nest minus end tags) passes
+ * HTML_MAX_DEPTH is parsed only up to that point (d->cut is set).
  */
 #ifndef PTK_HTML_H
 #define PTK_HTML_H
@@ -19,6 +23,7 @@
 #include "buf.h"
 
 #define HTML_MAX_LINKS 10000	/* links kept from one page */
+#define HTML_MAX_DEPTH 5000	/* estimated nesting parsed (see below) */
 
 struct html_doc {
 	struct buf text;	/* paragraphs, UTF-8 */
@@ -27,6 +32,7 @@ struct html_doc {
 	struct buf links;	/* hrefs as written, each ending in '\0' */
 	size_t nlinks;
 	int nofollow;		/* <meta name=robots content=...nofollow...> */
+	int cut;		/* the page nested too deep and was cut */
 };
 
 void	html_doc_init(struct html_doc *d);
@@ -38,6 +44,9 @@ void	html_doc_release(struct html_doc *d);
  * would pass its cap (d->text.max etc. as set by the caller).
  */
 int	html_extract(const char *html, size_t len, struct html_doc *d);
+
+/* The length of the prefix of h that stays within HTML_MAX_DEPTH. */
+size_t	html_depth_prefix(const char *h, size_t len);
 
 /*
  * The encoding a document declares before its text: a byte order mark,

@@ -92,23 +92,6 @@ fix_escapes(char *s)
 	*w = '\0';
 }
 
-static int
-set_part_fixed(CURLU *u, CURLUPart part)
-{
-	char *v = NULL;
-	int ok = 1;
-
-	if (curl_url_get(u, part, &v, 0) == CURLUE_OK && v) {
-		char *c = xstrdup(v);
-		fix_escapes(c);
-		if (strcmp(c, v) != 0)
-			ok = curl_url_set(u, part, c, 0) == CURLUE_OK;
-		free(c);
-	}
-	curl_free(v);
-	return ok;
-}
-
 int
 http_url_resolve(const char *base, const char *ref, size_t ref_len,
     struct buf *out)
@@ -125,7 +108,10 @@ http_url_resolve(const char *base, const char *ref, size_t ref_len,
 		goto out;
 	if (base && curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK)
 		goto out;
-	if (curl_url_set(u, CURLUPART_URL, clean.p, 0) != CURLUE_OK)
+	/* A reference that is only a fragment names the base itself (libcurl
+	 * would resolve it like a relative path). */
+	if (!(base && clean.p[0] == '#') &&
+	    curl_url_set(u, CURLUPART_URL, clean.p, 0) != CURLUE_OK)
 		goto out;
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
 		goto out;
@@ -148,10 +134,15 @@ http_url_resolve(const char *base, const char *ref, size_t ref_len,
 		if (lower && curl_url_set(u, CURLUPART_HOST, host, 0) != CURLUE_OK)
 			goto out;
 	}
-	if (!set_part_fixed(u, CURLUPART_PATH) || !set_part_fixed(u, CURLUPART_QUERY))
-		goto out;
 	if (curl_url_get(u, CURLUPART_URL, &url, CURLU_NO_DEFAULT_PORT) != CURLUE_OK)
 		goto out;
+	/* libcurl writes escapes in lower case; RFC 3986 6.2.2 wants upper
+	 * case and unreserved characters decoded, in the path and query. */
+	{
+		char *sep = strstr(url, "://"), *path;
+		if (sep && (path = strchr(sep + 3, '/')) != NULL)
+			fix_escapes(path);
+	}
 	if (strlen(url) > HTTP_MAX_URL)
 		goto out;
 	buf_reset(out);
@@ -257,7 +248,9 @@ http_registrable_domain(const char *host, struct buf *out)
 			psl = psl_builtin();
 		loaded = 1;
 	}
-	if (psl)
+	/* An IP address has no registrable domain. */
+	if (psl && strchr(host, ':') == NULL && host[0] != '[' &&
+	    strspn(host, "0123456789.") != strlen(host))
 		d = psl_registrable_domain(psl, host);
 	if (d == NULL)
 		d = host;

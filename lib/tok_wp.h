@@ -119,6 +119,14 @@ int	tok_wp_load(struct tokenizer **t, const char *path,
 	    const struct tokenizer_opts *opts, char *err, size_t errlen);
 
 /*
+ * The same from data[0..len) in memory: a tokenizer.json when json is set,
+ * else a vocab.txt; name is for messages.
+ */
+int	tok_wp_load_mem(struct tokenizer **t, const char *name, const char *data,
+	    size_t len, int json, const struct tokenizer_opts *opts, char *err,
+	    size_t errlen);
+
+/*
  * Whether t is WordPiece and its long texts may be cut for parallel
  * encoding (no special token holds whitespace), and where: the first
  * position >= at right after an ASCII space, tab or line break (len if

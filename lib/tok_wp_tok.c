@@ -425,23 +425,25 @@ apply_opts(struct wp_tok *k, const struct tokenizer_opts *opts)
  * with leading whitespace, a duplicate or a missing [UNK] is an error.
  */
 static int
-load_vocab_txt(struct tokenizer **tp, const char *path,
-    const struct tokenizer_opts *opts, char *err, size_t errlen)
+load_vocab_txt(struct tokenizer **tp, const char *path, const char *mem,
+    size_t memlen, const struct tokenizer_opts *opts, char *err, size_t errlen)
 {
 	static const struct wp_norm uncased = WP_NORM_UNCASED;
 	static const char *const bert[] = { "[PAD]", "[UNK]", "[CLS]", "[SEP]",
 	    "[MASK]" };
-	char *data, why[256];
+	char *data = NULL, why[256];
 	const char **tok = NULL;
-	size_t *len = NULL, n = 0, cap = 0, size, line = 1, i;
-	const char *p, *end;
+	size_t *len = NULL, n = 0, cap = 0, size = memlen, line = 1, i;
+	const char *p = mem, *end;
 	struct wp_tok *k;
 	int rc;
 
-	if ((rc = read_file(path, &data, &size, err, errlen)) != 0)
-		return rc;
-	p = data;
-	end = data + size;
+	if (mem == NULL) {
+		if ((rc = read_file(path, &data, &size, err, errlen)) != 0)
+			return rc;
+		p = data;
+	}
+	end = p + size;
 	for (; p < end; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end;
@@ -921,19 +923,22 @@ parse_json(struct jp *j, struct wp_json *x, int model_type_only)
 
 /* Parse a tokenizer.json; model_type_only stops caring after model.type. */
 static int
-read_json(const char *path, struct wp_json *x, int model_type_only,
-    char *err, size_t errlen)
+read_json(const char *path, const char *mem, size_t memlen, struct wp_json *x,
+    int model_type_only, char *err, size_t errlen)
 {
 	struct jp j = { 0 };
-	char *data;
-	size_t size;
+	char *data = NULL;
+	size_t size = memlen;
 	int rc;
 
 	memset(x, 0, sizeof *x);
-	if ((rc = read_file(path, &data, &size, err, errlen)) != 0)
-		return rc;
-	j.p = j.start = data;
-	j.end = data + size;
+	if (mem == NULL) {
+		if ((rc = read_file(path, &data, &size, err, errlen)) != 0)
+			return rc;
+		mem = data;
+	}
+	j.p = j.start = mem;
+	j.end = mem + size;
 	if ((rc = parse_json(&j, x, model_type_only)) != 0) {
 		snprintf(err, errlen, "%s: at byte %zu: %s", path,
 		    (size_t)(j.p - j.start), j.why ? j.why : "bad JSON");
@@ -946,8 +951,8 @@ read_json(const char *path, struct wp_json *x, int model_type_only,
 }
 
 static int
-load_tokenizer_json(struct tokenizer **tp, const char *path,
-    const struct tokenizer_opts *opts, char *err, size_t errlen)
+load_tokenizer_json(struct tokenizer **tp, const char *path, const char *mem,
+    size_t memlen, const struct tokenizer_opts *opts, char *err, size_t errlen)
 {
 	struct wp_json x;
 	const char **tok = NULL;
@@ -956,7 +961,7 @@ load_tokenizer_json(struct tokenizer **tp, const char *path,
 	char why[256];
 	int rc;
 
-	if ((rc = read_json(path, &x, 0, err, errlen)) != 0)
+	if ((rc = read_json(path, mem, memlen, &x, 0, err, errlen)) != 0)
 		goto out;
 	rc = PTK_EFORMAT;
 	if (!x.has_model || !x.is_wordpiece) {
@@ -1065,7 +1070,7 @@ json_is_wordpiece(const char *path)
 	char err[64];
 	int yes;
 
-	if (read_json(path, &x, 1, err, sizeof err) != 0) {
+	if (read_json(path, NULL, 0, &x, 1, err, sizeof err) != 0) {
 		wp_json_release(&x);
 		return 0;
 	}
@@ -1088,17 +1093,29 @@ tok_wp_load(struct tokenizer **t, const char *path,
 		if (asprintf(&p, "%s/tokenizer.json", path) < 0)
 			return PTK_EIO;
 		if (exists(p) && json_is_wordpiece(p))
-			rc = load_tokenizer_json(t, p, opts, err, errlen);
+			rc = load_tokenizer_json(t, p, NULL, 0, opts, err, errlen);
 		else {
 			free(p);
 			if (asprintf(&p, "%s/vocab.txt", path) < 0)
 				return PTK_EIO;
-			rc = load_vocab_txt(t, p, opts, err, errlen);
+			rc = load_vocab_txt(t, p, NULL, 0, opts, err, errlen);
 		}
 		free(p);
 		return rc;
 	}
 	if (ends_with(base, ".json"))
-		return load_tokenizer_json(t, path, opts, err, errlen);
-	return load_vocab_txt(t, path, opts, err, errlen);
+		return load_tokenizer_json(t, path, NULL, 0, opts, err, errlen);
+	return load_vocab_txt(t, path, NULL, 0, opts, err, errlen);
+}
+
+int
+tok_wp_load_mem(struct tokenizer **t, const char *name, const char *data,
+    size_t len, int json, const struct tokenizer_opts *opts, char *err,
+    size_t errlen)
+{
+	*t = NULL;
+	if (json)
+		return load_tokenizer_json(t, name, data ? data : "", len, opts,
+		    err, errlen);
+	return load_vocab_txt(t, name, data ? data : "", len, opts, err, errlen);
 }
