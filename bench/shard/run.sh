@@ -53,6 +53,6 @@ run "shard megatron" "$bin/shard" -j 1 --format megatron -o "$work/out" "$work/i
 run "numpy Megatron builder" "$py" "$here/peer_megatron.py" megatron "$work/in.tok" "$work/peer"; pmega=$(cpu)
 run "shard llmc" "$bin/shard" -j 1 --format llmc --shard-tokens 100M -o "$work/out" "$work/in.tok"; llmc=$(cpu)
 run "numpy llm.c write_datafile" "$py" "$here/peer_megatron.py" llmc "$work/in.tok" "$work/peer"; pllmc=$(cpu)
-run "shard ptk --seed 1 --mem 64M" "$bin/shard" -j 1 --seed 1 --mem 64M -o "$work/out" "$work/in.tok"
+run "shard ptk --seed 1 --mem 4M" "$bin/shard" -j 1 --seed 1 --mem 4M -o "$work/out" "$work/in.tok"
 awk -v a="$mega" -v b="$pmega" -v c="$llmc" -v d="$pllmc" 'BEGIN {
 	printf "cpu ratio, peer / shard: megatron %.1fx, llmc %.1fx\n", b / a, d / c }'
