@@ -544,6 +544,9 @@ main(int argc, char *argv[])
 		if (dc_index_bench_examples(r.x, (size_t)i) == 0)
 			cli_warn(&r.c, "benchmark '%s' has no examples",
 			    dc_index_bench_name(r.x, (size_t)i));
+		else if (dc_index_bench_ngrams(r.x, (size_t)i) == 0)
+			cli_warn(&r.c, "benchmark '%s': no example has %d words, so none can be found (check --fields, --n, --char-ngrams)",
+			    dc_index_bench_name(r.x, (size_t)i), o.n);
 	if (doc_freq) {
 		struct dc_report *rep;
 		const char *why;
