@@ -1,0 +1,1 @@
+plot-loss -o out.png
