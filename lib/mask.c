@@ -200,7 +200,8 @@ predictions(const struct mask_opts *o, size_t maskable)
 
 	if (maskable == 0 || o->prob <= 0)
 		return 0;
-	k = (size_t)llround(o->prob * (double)maskable);
+	/* Python 3's round(), as BERT's script: ties to even. */
+	k = (size_t)rint(o->prob * (double)maskable);
 	if (k < 1)
 		k = 1;
 	if (o->max_predictions && k > o->max_predictions)
@@ -377,12 +378,13 @@ mask_span_noise(const struct mask_span_opts *o, struct mask_rng *r, size_t n,
 		memset(noise, 0, L);
 		return 0;
 	}
-	nn = (size_t)llround((double)L * o->density);
+	/* T5 computes in float32 and rounds ties to even (tf.round). */
+	nn = (size_t)rintf((float)L * (float)o->density);
 	if (nn < 1)
 		nn = 1;
 	if (nn > L - 1)
 		nn = L - 1;
-	spans = (size_t)llround((double)nn / o->mean_span);
+	spans = (size_t)rintf((float)nn / (float)o->mean_span);
 	if (spans < 1)
 		spans = 1;
 	/* T5 needs a non-noise span before each noise span. */
