@@ -9,12 +9,13 @@
  *	shard_writer_open(&w, "out", &o, tok_reader_header(r));
  *	while (tok_read(r, &rec) == 1)
  *		shard_writer_add(w, &rec);
- *	shard_writer_close(w, 1);	// manifest, fsync, rename out.tmp.PID -> out
+ *	shard_writer_close(w, 1, err, sizeof err);	// manifest, fsync,
+ *							// rename out.tmp.PID -> out
  *
  * Reading (train, tokcat):
  *
  *	struct shardset *s;
- *	if (shardset_open(&s, "out", 0) < 0)	// verifies every checksum
+ *	if (shardset_open(&s, "out", 0, 0) < 0)	// verifies every checksum
  *		die(shardset_errmsg(s));
  *	n = shardset_tokens(s, SHARD_TRAIN);
  *	shardset_window(s, SHARD_TRAIN, k, T, buf);	// T+1 tokens from k*T
