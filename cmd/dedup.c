@@ -100,10 +100,10 @@ static const char help[] =
 "shot runs the same phases through temporary files; stdin is spooled there.\n"
 "\n"
 "Memory: sign holds one batch (16 MiB of text); merge holds about 21 bytes\n"
-"per document plus up to twice --mem for sorting, and reads signature files\n"
-"(about 500 bytes per document with the default bands and rows, plus the id,\n"
-"plus 8 bytes per line with --lines) through the page cache; filter holds one\n"
-"record.  Input text is never all held in memory.\n"
+"per document plus at most --mem per external sort (two at once with\n"
+"--lines), and reads the signature files (about 1.5 KB per document with the\n"
+"defaults, plus the id, plus 8 bytes per line with --lines) through the page\n"
+"cache; filter holds one record.  Input text is never all held in memory.\n"
 "\n";
 
 struct prog {
