@@ -99,11 +99,11 @@ static const char help[] =
 "DIR/NAME.keep) for each; 'filter --keep' applies one to its shard.  One\n"
 "shot runs the same phases through temporary files; stdin is spooled there.\n"
 "\n"
-"Memory: sign holds one batch (16 MiB of text); merge holds about 21 bytes\n"
-"per document plus at most --mem per external sort (two at once with\n"
-"--lines), and reads the signature files (about 1.5 KB per document with the\n"
-"defaults, plus the id, plus 8 bytes per line with --lines) through the page\n"
-"cache; filter holds one record.  Input text is never all held in memory.\n"
+"Memory: sign holds one batch (16 MiB of text).  merge holds about\n"
+"21 bytes per document, plus at most --mem per external sort (two at once\n"
+"with --lines), and reads the signature files (about 1.5 KB per document\n"
+"with the defaults, plus the id, plus 8 bytes per line with --lines) through\n"
+"the page cache.  filter holds one record.  Input text is never all in memory.\n"
 "\n";
 
 struct prog {
