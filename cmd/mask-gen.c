@@ -106,7 +106,6 @@ struct item {
 	int32_t label;
 	int has_label;
 	size_t out_off, n_in, n_tgt;	/* span mode: inputs then targets */
-	int rc;
 	size_t spans;
 };
 
@@ -128,10 +127,12 @@ struct maskgen {
 	struct mask_vocab v;
 	int span;
 	struct tok_header out_h;
-	struct mask_scratch *scr;
+	struct mask_scratch *scr;	/* (nthreads) */
+	struct buf *tb;			/* (nthreads) encoded records */
+	size_t *terr;			/* (nthreads) first failed record or SIZE_MAX */
+	int *trc;			/* (nthreads) its error */
 	int nthreads;
 	struct batch b;
-	struct buf ob;
 	struct zio_writer *out;
 	struct mask_stats st;
 	uint64_t records, spans, tokens_in;
@@ -200,22 +201,74 @@ batch_reset(struct batch *b)
 	buf_reset(&b->ids);
 }
 
-/* Mask the batch in parallel, then encode it in order. */
+/* Mask and encode record k of the batch into out (one thread's buffer). */
+static int
+do_record(struct maskgen *g, size_t k, struct mask_scratch *scr,
+    struct mask_stats *st, struct buf *out)
+{
+	struct batch *b = &g->b;
+	struct item *it = &b->it[k];
+	struct tok_rec rec = { 0 };
+	uint64_t key = mask_record_key(b->ids.p + it->id_off, it->id_len);
+
+	rec.id = b->ids.p + it->id_off;
+	rec.id_len = it->id_len;
+	if (g->span) {
+		uint32_t *in = b->sout + it->out_off;
+		uint8_t *sg = b->sseg + it->out_off;
+		if (it->n > 0) {
+			int rc = mask_span(&g->so, key, b->tok + it->tok_off, it->n, in,
+			    &it->n_in, in + MASK_SPAN_CAP(it->n), &it->n_tgt, &it->spans,
+			    scr);
+			if (rc != 0)
+				return rc;
+			st->predicted += it->spans;
+			/* inputs and targets side by side, segments 0 and 1 */
+			memmove(in + it->n_in, in + MASK_SPAN_CAP(it->n), it->n_tgt * 4);
+			memset(sg, 0, it->n_in);
+			memset(sg + it->n_in, 1, it->n_tgt);
+		}
+		rec.tokens = in;
+		rec.n = it->n_in + it->n_tgt;
+		rec.segments = rec.n ? sg : NULL;
+	} else {
+		if (it->n > 0)
+			mask_record(&g->mo, &g->v, key, b->tok + it->tok_off, it->n,
+			    b->lab + it->tok_off, scr, st);
+		rec.tokens = it->n ? b->tok + it->tok_off : NULL;
+		rec.n = it->n;
+		rec.segments = it->seg_off != SIZE_MAX ? b->seg + it->seg_off : NULL;
+		rec.bounds = it->nb ? b->bnd + it->bnd_off : NULL;
+		rec.n_bounds = it->nb;
+		rec.labels = it->n ? b->lab + it->tok_off : NULL;
+		rec.label = it->label;
+		rec.has_label = it->has_label;
+	}
+	return tok_rec_encode(out, &g->out_h, &rec) != 0 ? PTK_EAPI : 0;
+}
+
+/*
+ * Mask and encode the batch: each thread takes a contiguous run of records
+ * and encodes them into its own buffer; the buffers are written in thread
+ * order, so the bytes never depend on the thread count.
+ */
 static int
 flush(struct maskgen *g, const char *name, uint64_t first_rec)
 {
 	struct batch *b = &g->b;
 	struct mask_stats *tst = xcalloc((size_t)g->nthreads, sizeof *tst);
-	size_t i;
-	long k;
-	int t, rc = 0;
+	size_t i, bad = SIZE_MAX;
+	int t, j, rc = 0;
 
 	if (b->n == 0) {
 		free(tst);
 		return 0;
 	}
-	for (t = 0; t < g->nthreads; t++)
+	for (t = 0; t < g->nthreads; t++) {
 		mask_scratch_reserve(&g->scr[t], b->max_n);
+		buf_reset(&g->tb[t]);
+		g->terr[t] = SIZE_MAX;
+	}
 	if (g->span) {
 		size_t need = 0;
 		for (i = 0; i < b->n; i++) {
@@ -225,27 +278,24 @@ flush(struct maskgen *g, const char *name, uint64_t first_rec)
 		b->sout = grow(b->sout, &b->cap_sout, need, sizeof *b->sout);
 		b->sseg = grow(b->sseg, &b->cap_sseg, need, 1);
 	}
-	#pragma omp parallel for schedule(dynamic, 64) num_threads(g->nthreads)
-	for (k = 0; k < (long)b->n; k++) {
-		struct item *it = &b->it[k];
-		int th = omp_get_thread_num();
-		uint64_t key = mask_record_key(b->ids.p + it->id_off, it->id_len);
+	#pragma omp parallel num_threads(g->nthreads)
+	{
+		int th = omp_get_thread_num(), nt = omp_get_num_threads();
+		size_t lo = b->n * (size_t)th / (size_t)nt;
+		size_t hi = b->n * (size_t)(th + 1) / (size_t)nt, k;
 
-		if (it->n == 0) {
-			it->rc = 0;
-		} else if (g->span) {
-			uint32_t *in = b->sout + it->out_off;
-			uint32_t *tg = in + MASK_SPAN_CAP(it->n);
-			it->rc = mask_span(&g->so, key, b->tok + it->tok_off, it->n,
-			    in, &it->n_in, tg, &it->n_tgt, &it->spans, &g->scr[th]);
-			tst[th].predicted += it->spans;
-		} else {
-			mask_record(&g->mo, &g->v, key, b->tok + it->tok_off, it->n,
-			    b->lab + it->tok_off, &g->scr[th], &tst[th]);
-		}
+		for (k = lo; k < hi; k++)
+			if ((g->trc[th] = do_record(g, k, &g->scr[th], &tst[th],
+			    &g->tb[th])) != 0) {
+				g->terr[th] = k;
+				break;
+			}
 	}
 	for (t = 0; t < g->nthreads; t++) {
-		int j;
+		if (g->terr[t] < bad) {
+			bad = g->terr[t];
+			rc = g->trc[t];
+		}
 		g->st.maskable += tst[t].maskable;
 		g->st.predicted += tst[t].predicted;
 		g->st.to_mask += tst[t].to_mask;
@@ -255,50 +305,21 @@ flush(struct maskgen *g, const char *name, uint64_t first_rec)
 			g->st.ngrams[j] += tst[t].ngrams[j];
 	}
 	free(tst);
-	for (i = 0; i < b->n && rc == 0; i++) {
-		struct item *it = &b->it[i];
-		struct tok_rec rec = { 0 };
-
-		rec.id = b->ids.p + it->id_off;
-		rec.id_len = it->id_len;
-		if (g->span) {
-			uint32_t *in = b->sout + it->out_off;
-			uint8_t *sg = b->sseg + it->out_off;
-			if (it->rc != 0) {
-				cli_error("%s: record %llu: %zu noise spans need more than --sentinels %u sentinels (pack shorter records)",
-				    name, (unsigned long long)(first_rec + i + 1), it->spans,
-				    g->so.max_sentinels);
-				rc = PTK_ELIMIT;
-				break;
-			}
-			/* inputs and targets side by side, segments 0 and 1 */
-			memmove(in + it->n_in, in + MASK_SPAN_CAP(it->n), it->n_tgt * 4);
-			memset(sg, 0, it->n_in);
-			memset(sg + it->n_in, 1, it->n_tgt);
-			rec.tokens = in;
-			rec.n = it->n_in + it->n_tgt;
-			rec.segments = rec.n ? sg : NULL;
-		} else {
-			rec.tokens = it->n ? b->tok + it->tok_off : NULL;
-			rec.n = it->n;
-			rec.segments = it->seg_off != SIZE_MAX ? b->seg + it->seg_off : NULL;
-			rec.bounds = it->nb ? b->bnd + it->bnd_off : NULL;
-			rec.n_bounds = it->nb;
-			rec.labels = it->n ? b->lab + it->tok_off : NULL;
-			rec.label = it->label;
-			rec.has_label = it->has_label;
-		}
-		g->records++;
-		g->tokens_in += it->n;
-		if ((rc = tok_rec_encode(&g->ob, &g->out_h, &rec)) != 0) {
+	if (bad != SIZE_MAX) {
+		if (rc == PTK_ELIMIT)
+			cli_error("%s: record %llu: %zu noise spans need more than --sentinels %u sentinels (pack shorter records)",
+			    name, (unsigned long long)(first_rec + bad + 1),
+			    b->it[bad].spans, g->so.max_sentinels);
+		else
 			cli_error("%s: record %llu: output record too long", name,
-			    (unsigned long long)(first_rec + i + 1));
-			rc = PTK_ELIMIT;
-			break;
-		}
-		if (g->ob.len >= ((size_t)1 << 20))
-			rc = zio_write_buf(g->out, &g->ob);
+			    (unsigned long long)(first_rec + bad + 1));
+		rc = PTK_ELIMIT;
 	}
+	for (t = 0; t < g->nthreads && rc == 0; t++)
+		rc = zio_write_buf(g->out, &g->tb[t]);
+	for (i = 0; i < b->n; i++)
+		g->tokens_in += b->it[i].n;
+	g->records += b->n;
 	batch_reset(b);
 	return rc;
 }
@@ -488,6 +509,9 @@ main(int argc, char *argv[])
 	}
 	g.nthreads = cli_jobs(&g.c);
 	g.scr = xcalloc((size_t)g.nthreads, sizeof *g.scr);
+	g.tb = xcalloc((size_t)g.nthreads, sizeof *g.tb);
+	g.terr = xcalloc((size_t)g.nthreads, sizeof *g.terr);
+	g.trc = xcalloc((size_t)g.nthreads, sizeof *g.trc);
 	progress_init(&prog, cli_show_progress(&g.c), 0, "records");
 	for (i = 0; i < argc && rc == 0; i++) {
 		struct tok_reader *r;
@@ -538,8 +562,6 @@ main(int argc, char *argv[])
 	}
 	if (g.out == NULL)
 		g.out = cli_open_output(&g.c, 1);
-	if (rc == 0 && g.ob.len)
-		rc = zio_write_buf(g.out, &g.ob);
 	progress_done(&prog, 0, g.records);
 	if (rc == 0 && g.c.verbose) {
 		if (g.span)
@@ -555,9 +577,14 @@ main(int argc, char *argv[])
 			    (unsigned long long)g.st.to_random,
 			    (unsigned long long)g.st.kept);
 	}
-	for (t = 0; t < g.nthreads; t++)
+	for (t = 0; t < g.nthreads; t++) {
 		mask_scratch_release(&g.scr[t]);
+		buf_release(&g.tb[t]);
+	}
 	free(g.scr);
+	free(g.tb);
+	free(g.terr);
+	free(g.trc);
 	mask_vocab_release(&g.v);
 	free(g.b.it);
 	buf_release(&g.b.ids);
@@ -567,6 +594,5 @@ main(int argc, char *argv[])
 	free(g.b.seg);
 	free(g.b.sseg);
 	free(g.b.lab);
-	buf_release(&g.ob);
 	return cli_finish(rc, g.out);
 }
