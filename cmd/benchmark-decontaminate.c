@@ -20,7 +20,7 @@ enum {
 	OPT_BENCH = CLI_OPT_FIRST_PROGRAM_OPT,
 	OPT_FIELDS, OPT_ID_FIELD, OPT_FORMAT, OPT_N, OPT_CHAR, OPT_MODE,
 	OPT_WINDOW, OPT_MIN_PIECE, OPT_MAX_PIECES, OPT_MAX_DF, OPT_DOC_FREQ,
-	OPT_COUNT_ONLY, OPT_REPORT, OPT_MERGE,
+	OPT_COUNT_ONLY, OPT_REPORT, OPT_MERGE, OPT_SHORT,
 };
 
 static const struct option longopts[] = {
@@ -40,6 +40,7 @@ static const struct option longopts[] = {
 	{ "count-only", no_argument, NULL, OPT_COUNT_ONLY },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "merge-reports", no_argument, NULL, OPT_MERGE },
+	{ "short-examples", required_argument, NULL, OPT_SHORT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -57,6 +58,8 @@ static const char help[] =
 "  --bench-format F    auto (default), jsonl or text\n"
 "  --n N               n-gram size in words (default 13)\n"
 "  --char-ngrams       each CJK/Thai character is a word of its own\n"
+"  --short-examples K  match an example of K..N-1 words as a whole (GPT-3's\n"
+"                      rule for short examples; default: not checked)\n"
 "  --mode M            drop (default): drop documents with a hit;\n"
 "                      redact: cut each hit +-200 characters and split the\n"
 "                      document there (pieces become ID#0, ID#1, ...);\n"
@@ -489,6 +492,10 @@ main(int argc, char *argv[])
 		case OPT_MERGE:
 			merge = 1;
 			break;
+		case OPT_SHORT:
+			o.short_min = (int)cli_num(optarg, "--short-examples", 1,
+			    DC_MAX_N - 1);
+			break;
 		default:
 			cli_usage_error("unknown option");
 		}
@@ -499,6 +506,8 @@ main(int argc, char *argv[])
 		return merge_reports(&r.c, argv, argc);
 	if (nbench == 0)
 		cli_usage_error("no --bench NAME=FILE given");
+	if (o.short_min >= o.n)
+		cli_usage_error("--short-examples must be below --n (%d)", o.n);
 	if (doc_freq && o.max_doc_freq < 0)
 		cli_usage_error("--doc-freq needs --max-doc-freq");
 	if (count_only && !report)

@@ -22,7 +22,7 @@ struct dc_example {
 struct dc_bench {
 	char *name;
 	size_t first, count;	/* its examples: ex[first .. first + count) */
-	size_t short_ex;	/* examples with fewer than n units */
+	size_t short_ex;	/* examples too short to be checked */
 	size_t ngrams;		/* distinct n-grams */
 	uint64_t fingerprint;	/* hash of its sorted distinct n-gram hashes */
 	uint64_t docs_hit;	/* training documents with a hit (atomic) */
@@ -31,6 +31,7 @@ struct dc_bench {
 struct dc_pair {
 	uint64_t h;
 	uint32_t g;		/* example index */
+	uint32_t len;		/* units: n, or fewer for a whole short example */
 };
 
 struct dc_index {
@@ -45,6 +46,10 @@ struct dc_index {
 	/* after dc_index_finish() */
 	uint64_t *ng_hash;	/* (nng) distinct n-gram hashes, sorted */
 	uint32_t *post_off;	/* (nng + 1) into post_ex */
+	uint16_t *ng_len;	/* (nng) units in each n-gram */
+	int short_len[DC_MAX_N];	/* lengths < n of whole short examples */
+	int nshort;
+	uint8_t has_len[DC_MAX_N];
 	uint32_t *post_ex;	/* example indexes, sorted per n-gram */
 	size_t nng;
 	uint64_t *filter;	/* (1 << fbits) bits: a prefilter in cache */
@@ -347,6 +352,7 @@ dc_index_free(struct dc_index *x)
 	free(x->ng_hash);
 	free(x->post_off);
 	free(x->post_ex);
+	free(x->ng_len);
 	free(x->filter);
 	free(x->keys);
 	free(x->vals);
@@ -362,6 +368,19 @@ size_t dc_index_benchmarks(const struct dc_index *x) { return x->nbench; }
 const char *dc_index_bench_name(const struct dc_index *x, size_t b) { return x->bench[b].name; }
 size_t dc_index_bench_examples(const struct dc_index *x, size_t b) { return x->bench[b].count; }
 size_t dc_index_bench_ngrams(const struct dc_index *x, size_t b) { return x->bench[b].ngrams; }
+
+static void
+add_pair(struct dc_index *x, uint64_t h, uint32_t g, uint32_t len)
+{
+	if (x->npairs == x->paircap) {
+		x->paircap = x->paircap ? x->paircap * 2 : 4096;
+		x->pairs = xreallocarray(x->pairs, x->paircap, sizeof *x->pairs);
+	}
+	x->pairs[x->npairs].h = h;
+	x->pairs[x->npairs].g = g;
+	x->pairs[x->npairs].len = len;
+	x->npairs++;
+}
 
 static void
 add_example(struct dc_index *x, const char *text, size_t len, uint32_t line,
@@ -381,21 +400,30 @@ add_example(struct dc_index *x, const char *text, size_t len, uint32_t line,
 	x->ex[g].line = line;
 	x->ex[g].id = id;
 	b->count++;
-	if (dc_tokenize(&x->o, text, len, s) != 0 ||
-	    s->nunits < (size_t)x->o.n) {
+	if (dc_tokenize(&x->o, text, len, s) != 0) {
 		b->short_ex++;
 		return;
 	}
-	for (i = 0; i + (size_t)x->o.n <= s->nunits; i++) {
-		if (x->npairs == x->paircap) {
-			x->paircap = x->paircap ? x->paircap * 2 : 4096;
-			x->pairs = xreallocarray(x->pairs, x->paircap,
-			    sizeof *x->pairs);
+	if (s->nunits < (size_t)x->o.n) {
+		size_t k = s->nunits;
+
+		if (x->o.short_min <= 0 || k < (size_t)x->o.short_min) {
+			b->short_ex++;
+			return;
 		}
-		x->pairs[x->npairs].h = dc_ngram_hash(s, i, x->o.n);
-		x->pairs[x->npairs].g = g;
-		x->npairs++;
+		/* The whole example, matched as one gram of its length. */
+		add_pair(x, dc_ngram_hash(s, 0, (int)k), g, (uint32_t)k);
+		if (!x->has_len[k]) {
+			x->has_len[k] = 1;
+			x->nshort = 0;
+			for (i = 1; i < (size_t)x->o.n; i++)
+				if (x->has_len[i])
+					x->short_len[x->nshort++] = (int)i;
+		}
+		return;
 	}
+	for (i = 0; i + (size_t)x->o.n <= s->nunits; i++)
+		add_pair(x, dc_ngram_hash(s, i, x->o.n), g, (uint32_t)x->o.n);
 }
 
 /* Append the strings of the JSON value at *pp to out, space-separated. */
@@ -707,6 +735,7 @@ dc_index_finish(struct dc_index *x)
 	x->nng = nuniq;
 	x->ng_hash = xcalloc(nuniq ? nuniq : 1, sizeof *x->ng_hash);
 	x->post_off = xcalloc(nuniq + 1, sizeof *x->post_off);
+	x->ng_len = xcalloc(nuniq ? nuniq : 1, sizeof *x->ng_len);
 	x->post_ex = xcalloc(npost ? npost : 1, sizeof *x->post_ex);
 	x->doc_freq = xcalloc(nuniq ? nuniq : 1, sizeof *x->doc_freq);
 	x->ignored = xcalloc(nuniq ? nuniq : 1, 1);
@@ -721,6 +750,7 @@ dc_index_finish(struct dc_index *x)
 
 		if (i == 0 || p->h != x->pairs[i - 1].h) {
 			x->ng_hash[nuniq] = p->h;
+			x->ng_len[nuniq] = (uint16_t)p->len;
 			x->post_off[nuniq] = (uint32_t)npost;
 			nuniq++;
 		} else if (p->g == x->pairs[i - 1].g) {
@@ -813,26 +843,42 @@ hits_room(struct dc_scratch *s)
 	}
 }
 
+static inline void
+try_gram(struct dc_index *x, struct dc_scratch *s, size_t i, int len)
+{
+	long k = lookup(x, dc_ngram_hash(s, i, len));
+
+	if (k < 0 || x->ignored[k] || x->ng_len[k] != len)
+		return;
+	hits_room(s);
+	s->hit_ng[s->nhits] = (uint32_t)k;
+	s->hit_pos[s->nhits] = (uint32_t)i;
+	s->nhits++;
+}
+
 long
 dc_find(struct dc_index *x, const char *text, size_t len, struct dc_scratch *s)
 {
 	size_t i, n = (size_t)x->o.n;
-	int rc;
+	int rc, j;
 
 	s->nhits = 0;
 	if ((rc = dc_tokenize(&x->o, text, len, s)) != 0)
 		return rc;
-	if (s->nunits < n || x->nng == 0)
+	if (x->nng == 0)
 		return 0;
-	for (i = 0; i + n <= s->nunits; i++) {
-		long k = lookup(x, dc_ngram_hash(s, i, (int)n));
-
-		if (k < 0 || x->ignored[k])
-			continue;
-		hits_room(s);
-		s->hit_ng[s->nhits] = (uint32_t)k;
-		s->hit_pos[s->nhits] = (uint32_t)i;
-		s->nhits++;
+	if (x->nshort == 0) {
+		for (i = 0; i + n <= s->nunits; i++)
+			try_gram(x, s, i, (int)n);
+		return (long)s->nhits;
+	}
+	/* Short whole examples too: every length at each position, in order. */
+	for (i = 0; i < s->nunits; i++) {
+		for (j = 0; j < x->nshort && i + (size_t)x->short_len[j] <= s->nunits;
+		    j++)
+			try_gram(x, s, i, x->short_len[j]);
+		if (i + n <= s->nunits)
+			try_gram(x, s, i, (int)n);
 	}
 	return (long)s->nhits;
 }
@@ -872,12 +918,13 @@ static size_t
 hit_spans(const struct dc_index *x, const struct dc_scratch *s, long window,
     uint32_t total, uint32_t *sp)
 {
-	size_t i, k = 0, n = (size_t)x->o.n;
+	size_t i, k = 0;
 
 	for (i = 0; i < s->nhits; i++) {
 		uint32_t p = s->hit_pos[i];
 		int64_t a = (int64_t)s->units[p].cp_start - window;
-		int64_t b = (int64_t)s->units[p + n - 1].cp_end + window;
+		int64_t b = (int64_t)s->units[p + x->ng_len[s->hit_ng[i]] - 1].cp_end +
+		    window;
 
 		if (a < 0)
 			a = 0;
@@ -1153,8 +1200,10 @@ dc_report_write(const struct dc_index *x, const struct dc_totals *t,
 	for (i = 0; i < x->nng; i++)
 		ignored += x->ignored[i];
 	rc = buf_printf(out, "{\"program\":\"benchmark-decontaminate\","
-	    "\"n\":%d,\"char_ngrams\":%s,\"mode\":\"%s\",\"max_doc_freq\":",
-	    x->o.n, x->o.char_ngrams ? "true" : "false", modes[x->o.mode]);
+	    "\"n\":%d,\"char_ngrams\":%s,\"short_examples_min\":%d,"
+	    "\"mode\":\"%s\",\"max_doc_freq\":",
+	    x->o.n, x->o.char_ngrams ? "true" : "false", x->o.short_min,
+	    modes[x->o.mode]);
 	if (rc == 0)
 		rc = x->o.max_doc_freq >= 0 ? buf_printf(out, "%lld",
 		    x->o.max_doc_freq) : buf_append(out, "null", 4);

@@ -11,7 +11,10 @@
  * Benchmark and training text go through the same function.
  *
  * A struct dc_index holds the benchmarks: their examples and a hash table of
- * every distinct n-gram with the examples it comes from.  Its size depends
+ * every distinct n-gram with the examples it comes from.  With short_min,
+ * an example of short_min to n - 1 units is one "n-gram" of its own length,
+ * found when a text holds all its units in a row (GPT-3's rule for short
+ * examples).  Its size depends
  * on the benchmarks only.  Matching a training document against it is
  * read-only, so any number of threads may share one index, each with its
  * own struct dc_scratch.  Counters that documents update (doc frequencies,
@@ -51,9 +54,10 @@ struct dc_opts {
 	long min_piece;		/* redact: shorter pieces are discarded (200) */
 	long max_pieces;	/* redact: more pieces drop the document (10) */
 	long long max_doc_freq;	/* ignore n-grams in more documents; -1 off */
+	int short_min;		/* examples of short_min..n-1 units match whole; 0 off */
 };
 
-#define DC_OPTS_INIT { 13, 0, DC_DROP, 200, 200, 10, -1 }
+#define DC_OPTS_INIT { 13, 0, DC_DROP, 200, 200, 10, -1, 0 }
 
 /* One unit of a text: where it came from and its normalised bytes. */
 struct dc_unit {

@@ -23,6 +23,7 @@ struct dc_rbench {
 
 struct dc_report {
 	uint64_t n;
+	uint64_t short_min;
 	int char_ngrams;
 	char mode[8];
 	int has_max;
@@ -313,6 +314,8 @@ dc_report_parse(const char *text, size_t len, struct dc_report **rp,
 		if (strcmp(k, "n") == 0) {
 			rc = u64(&c, &r->n);
 			seen_n = 1;
+		} else if (strcmp(k, "short_examples_min") == 0) {
+			rc = u64(&c, &r->short_min);
 		} else if (strcmp(k, "char_ngrams") == 0) {
 			if (c.end - c.p >= 4 && memcmp(c.p, "true", 4) == 0)
 				r->char_ngrams = 1, c.p += 4;
@@ -504,13 +507,15 @@ dc_report_merge(struct dc_report **dp, const struct dc_report *s,
 	if (d == NULL) {
 		d = xcalloc(1, sizeof *d);
 		d->n = s->n;
+		d->short_min = s->short_min;
 		d->char_ngrams = s->char_ngrams;
 		memcpy(d->mode, s->mode, sizeof d->mode);
 		d->has_max = s->has_max;
 		d->max_doc_freq = s->max_doc_freq;
 		*dp = d;
-	} else if (d->n != s->n || d->char_ngrams != s->char_ngrams) {
-		*why = "reports made with different --n or --char-ngrams";
+	} else if (d->n != s->n || d->char_ngrams != s->char_ngrams ||
+	    d->short_min != s->short_min) {
+		*why = "reports made with different --n, --char-ngrams or --short-examples";
 		return PTK_EFORMAT;
 	} else if (strcmp(d->mode, s->mode) != 0 || d->has_max != s->has_max ||
 	    d->max_doc_freq != s->max_doc_freq) {
@@ -557,8 +562,9 @@ dc_report_write_merged(const struct dc_report *r, struct buf *out)
 	int rc;
 
 	rc = buf_printf(out, "{\"program\":\"benchmark-decontaminate\","
-	    "\"n\":%llu,\"char_ngrams\":%s,\"mode\":",
-	    (unsigned long long)r->n, r->char_ngrams ? "true" : "false");
+	    "\"n\":%llu,\"char_ngrams\":%s,\"short_examples_min\":%llu,"
+	    "\"mode\":", (unsigned long long)r->n,
+	    r->char_ngrams ? "true" : "false", (unsigned long long)r->short_min);
 	if (rc == 0 && json_write_string(out, r->mode, strlen(r->mode)) < 0)
 		rc = PTK_ELIMIT;
 	if (rc == 0)
@@ -616,8 +622,9 @@ dc_report_apply_doc_freq(const struct dc_report *r, struct dc_index *x,
 	const struct dc_opts *o = dc_index_opts(x);
 	size_t i;
 
-	if (r->n != (uint64_t)o->n || r->char_ngrams != o->char_ngrams) {
-		*why = "the --doc-freq report was made with a different --n or --char-ngrams";
+	if (r->n != (uint64_t)o->n || r->char_ngrams != o->char_ngrams ||
+	    r->short_min != (uint64_t)o->short_min) {
+		*why = "the --doc-freq report was made with a different --n, --char-ngrams or --short-examples";
 		return PTK_EFORMAT;
 	}
 	for (i = 0; i < r->nf; i++)

@@ -11,7 +11,9 @@
 # characters and documents split into more than 10 pieces.  Generated text
 # mixes case, punctuation, accents, full-width Latin, Greek, Cyrillic and
 # Japanese; checked: drop, redact and flag output, and the report, with and
-# without --char-ngrams.  Exits nonzero on any difference.
+# without --char-ngrams, and with --short-examples (GPT-3: an example shorter
+# than 13 words is dirty when it occurs whole).  Exits nonzero on any
+# difference.
 set -euo pipefail
 work=$(mktemp -d "${TMPDIR:-/tmp}/ptk-ref-decontam.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -66,22 +68,36 @@ def units(text, char_ngrams):
 def ngrams(us):
     return [" ".join(u[0] for u in us[i:i + N]) for i in range(len(us) - N + 1)]
 
+def grams(us, lengths):
+    """(position, length, gram) in position order, short lengths first."""
+    out = []
+    for i in range(len(us)):
+        for L in lengths:
+            if i + L <= len(us):
+                out.append((i, L, " ".join(u[0] for u in us[i:i + L])))
+    return out
+
 def main():
-    mode, char_ngrams = sys.argv[1], sys.argv[2] == "1"
+    mode, char_ngrams, short = sys.argv[1], sys.argv[2] == "1", int(sys.argv[3])
     bench = [json.loads(l) for l in open("bench.jsonl", encoding="utf-8")]
-    index = {}
+    index, lengths = {}, {N}
     for k, ex in enumerate(bench):
-        for g in ngrams(units(ex["q"], char_ngrams)):
+        us = units(ex["q"], char_ngrams)
+        if short and short <= len(us) < N:	# GPT-3: short examples whole
+            index.setdefault(" ".join(u[0] for u in us), set()).add(k)
+            lengths.add(len(us))
+        for g in ngrams(us):
             index.setdefault(g, set()).add(k)
+    lengths = sorted(lengths)
     out = open("want.jsonl", "w", encoding="utf-8")
     cont, docs_hit, ndocs_hit = set(), 0, 0
     for line in open("docs.jsonl", encoding="utf-8"):
         d = json.loads(line)
         us = units(d["text"], char_ngrams)
-        hits = [i for i, g in enumerate(ngrams(us)) if g in index]
+        hits = [(i, L) for i, L, g in grams(us, lengths) if g in index]
         exs = set()
-        for i in hits:
-            exs |= index[" ".join(u[0] for u in us[i:i + N])]
+        for i, L in hits:
+            exs |= index[" ".join(u[0] for u in us[i:i + L])]
         if not hits:
             out.write(line)
             continue
@@ -91,8 +107,8 @@ def main():
             continue
         if mode == "flag":
             spans = []
-            for i in hits:
-                a, b = us[i][1], us[i + N - 1][2]
+            for i, L in hits:
+                a, b = us[i][1], us[i + L - 1][2]
                 if spans and spans[-1][1] >= a:
                     spans[-1][1] = max(spans[-1][1], b)
                 else:
@@ -103,9 +119,9 @@ def main():
             out.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n")
             continue
         text, cuts = d["text"], []
-        for i in hits:
+        for i, L in hits:
             a = max(0, us[i][1] - WINDOW)
-            b = min(len(text), us[i + N - 1][2] + WINDOW)
+            b = min(len(text), us[i + L - 1][2] + WINDOW)
             if cuts and cuts[-1][1] >= a:
                 cuts[-1][1] = max(cuts[-1][1], b)
             else:
@@ -182,11 +198,13 @@ PY
 fail=0
 for seed in 1 2; do
 	python3 ref.py gen $seed
-	for char in 0 1; do
-		copt=
+	for char in 0 1 s; do
+		copt= short=0
 		[ $char = 1 ] && copt=--char-ngrams
+		# s: GPT-3's rule for examples under 13 words (matched whole)
+		[ $char = s ] && copt="--short-examples 10" short=10 char=0
 		for mode in drop redact flag; do
-			python3 ref.py $mode $char
+			python3 ref.py $mode $char $short
 			benchmark-decontaminate --no-compress $copt --mode $mode -j 2 \
 			    --bench b=bench.jsonl --report got_report.json docs.jsonl > got.jsonl
 			jq -c '{contaminated: .benchmarks.b.contaminated_examples, documents_hit}' \
@@ -207,11 +225,11 @@ if a != b:
     print("records: got", len(a), "want", len(b), file=sys.stderr)
     sys.exit(1)
 ' || ! cmp -s got_r.json want_r.json; then
-				echo "MISMATCH seed=$seed char_ngrams=$char mode=$mode" >&2
+				echo "MISMATCH seed=$seed char_ngrams=$char short=$short mode=$mode" >&2
 				diff got_r.json want_r.json >&2 || true
 				fail=1
 			else
-				echo "ok seed=$seed char_ngrams=$char mode=$mode: $(wc -l < got.jsonl) records, $(jq -c .contaminated want_report.json | tr -cd , | wc -c) + 1 contaminated, $(jq .documents_hit want_report.json) documents hit"
+				echo "ok seed=$seed char_ngrams=$char short=$short mode=$mode: $(wc -l < got.jsonl) records, $(jq -c .contaminated want_report.json | tr -cd , | wc -c) + 1 contaminated, $(jq .documents_hit want_report.json) documents hit"
 			fi
 		done
 	done

@@ -414,6 +414,47 @@ test_doc_freq(void)
 }
 
 static void
+test_short_examples(void)
+{
+	struct dc_opts o = DC_OPTS_INIT;
+	struct dc_index *x;
+	struct dc_scratch s = { 0 };
+	struct dc_totals t = { 0 };
+	struct buf b = BUF_INIT;
+	char err[512];
+	const char *out, *p = put_file("s.jsonl", bench_jsonl);
+	int records;
+	long hits;
+
+	/* q3 "What is the capital of France?" has 6 words: matched whole. */
+	o.short_min = 5;
+	o.mode = DC_FLAG;
+	x = dc_index_new(&o);
+	CHECK(dc_index_add(x, "qa", p, DC_FMT_AUTO, "question", "id", err,
+	    sizeof err) == 0);
+	dc_index_finish(x);
+	CHECK(dc_index_ngrams(x) == 11);
+	CHECK(find(x, "He asked: what is the CAPITAL of France? Nobody knew.", &s) == 1);
+	CHECK(find(x, "what is the capital of Spain", &s) == 0);
+	CHECK(find(x, "what is the capital of", &s) == 0);
+	/* Long and short hits in one text, in position order. */
+	CHECK(find(x, "What is the capital of France alpha beta gamma delta epsilon "
+	    "zeta eta theta iota kappa lambda mu nu", &s) == 2);
+	CHECK(s.hit_pos[0] == 0 && s.hit_pos[1] == 6);
+	out = process(x, "s", "so what is the capital of France then", &records,
+	    &hits);
+	CHECKF(strstr(out, "\"spans\":[[3,32]],\"benchmarks\":{\"qa\":[3]}") != NULL,
+	    "%s", out);
+	CHECK(dc_report_write(x, &t, &b) == 0);
+	CHECKF(strstr(b.p, "\"short_examples\":0,") != NULL &&
+	    strstr(b.p, "\"short_examples_min\":5,") != NULL, "%s", b.p);
+	dc_index_free(x);
+	buf_release(&b);
+	dc_scratch_release(&s);
+	process(NULL, "", "", &records, &hits);
+}
+
+static void
 test_japanese(void)
 {
 	struct dc_opts o = DC_OPTS_INIT;
@@ -447,6 +488,7 @@ main(void)
 	test_redact();
 	test_flag_and_report();
 	test_doc_freq();
+	test_short_examples();
 	test_japanese();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
