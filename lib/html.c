@@ -239,7 +239,8 @@ html_depth_prefix(const char *h, size_t len)
 		    (nl == 5 && strncasecmp(h + i + 1, "style", 5) == 0)) {
 			/* raw text up to the end tag */
 			const char *e = memmem(gt, len - (size_t)(gt - h), "</", 2);
-			while (e && !(strncasecmp(e + 2, h + i + 1, nl) == 0))
+			while (e && !((size_t)(h + len - (e + 2)) >= nl &&
+			    strncasecmp(e + 2, h + i + 1, nl) == 0))
 				e = memmem(e + 2, len - (size_t)(e + 2 - h), "</", 2);
 			i = e ? (size_t)(e - h) : len;
 			continue;
