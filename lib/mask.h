@@ -165,7 +165,8 @@ struct mask_stats {
  * selected position, -1 elsewhere.  The choice depends only on (o->seed,
  * o->epoch, key) and the tokens, key being mask_record_key() of the record id.
  * BERT's create_masked_lm_predictions: round(prob * maskable) predictions
- * (at least 1 when prob > 0 and a position is maskable), capped by
+ * (ties to even, as Python 3; at least 1 when prob > 0 and a position is
+ * maskable), capped by
  * max_predictions; candidate units (tokens, or whole words) in random order,
  * a unit skipped when it would pass the count; each selected token becomes
  * [MASK] (mask_frac), a random non-special id (random_frac) or stays.  With
@@ -195,11 +196,13 @@ struct mask_span_opts {
 /*
  * T5's random_spans_noise_mask followed by noise_span_to_unique_sentinel
  * (inputs) and nonnoise_span_to_unique_sentinel (targets):
- * noise tokens round(L * density) clamped to [1, L - 1] with L = max(n, 2),
+ * noise tokens round(L * density) clamped to [1, L - 1] with L = max(n, 2)
+ * (float32, ties to even: T5's tf.round),
  * noise spans round(noise / mean_span) (at least 1, at most the non-noise
  * tokens), both kinds of spans cut at uniformly random points, alternating
  * non-noise, noise, beginning with non-noise; the mask is cut back to n.
- * Writes inputs (*n_in) and targets (*n_tgt).  *spans gets the number of
+ * Writes inputs (*n_in) and targets (*n_tgt), each array holding
+ * MASK_SPAN_CAP(n) ids; s is grown to n.  *spans gets the number of
  * noise spans.  Returns 0, or PTK_ELIMIT when the record needs more than
  * max_sentinels sentinels.
  */
