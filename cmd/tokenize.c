@@ -26,6 +26,7 @@ enum {
 	OPT_EOS,
 	OPT_ADD_SPECIAL,
 	OPT_IGNORE_SPECIAL,
+	OPT_SKIP_UNKNOWN,
 	OPT_DECODE,
 	OPT_CASED,
 	OPT_MAX_WORD_CHARS,
@@ -39,6 +40,7 @@ static const struct option longopts[] = {
 	{ "eos", no_argument, NULL, OPT_EOS },
 	{ "add-special", no_argument, NULL, OPT_ADD_SPECIAL },
 	{ "ignore-special", no_argument, NULL, OPT_IGNORE_SPECIAL },
+	{ "skip-unknown", no_argument, NULL, OPT_SKIP_UNKNOWN },
 	{ "decode", no_argument, NULL, OPT_DECODE },
 	{ "cased", no_argument, NULL, OPT_CASED },
 	{ "max-word-chars", required_argument, NULL, OPT_MAX_WORD_CHARS },
@@ -60,6 +62,9 @@ static const char help[] =
 "      --add-special    WordPiece: [CLS] first and [SEP] last (BPE: nothing)\n"
 "      --ignore-special encode special-token text (<|endoftext|>) as plain\n"
 "                       text; by default it becomes the special token\n"
+"      --skip-unknown   BPE: drop bytes the vocabulary has no token for (as\n"
+"                       HuggingFace does without an unk_token; counted);\n"
+"                       by default such a byte is an error\n"
 "      --decode         token records in, doc records (or --text bytes) out\n"
 "      --cased          WordPiece: keep case and accents\n"
 "      --max-word-chars N  WordPiece: longer words become [UNK] (100)\n"
@@ -405,6 +410,8 @@ main(int argc, char *argv[])
 	char *stdin_only[] = { "-" };
 	char err[1024];
 	int ch, i, rc = 0;
+	uint64_t skipped = 0;
+	int skip_unknown = 0;
 
 	cli_init(argv, "usage: tokenize --vocab PATH [options] [file ...]", help);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
@@ -425,6 +432,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_IGNORE_SPECIAL:
 			z.topts.ignore_special = 1;
+			break;
+		case OPT_SKIP_UNKNOWN:
+			skip_unknown = 1;
 			break;
 		case OPT_DECODE:
 			z.decode = 1;
@@ -455,6 +465,7 @@ main(int argc, char *argv[])
 		cli_error("%s", err);
 		return cli_exit_code(rc);
 	}
+	tok_bpe_set_skip_unknown(z.t, skip_unknown);
 	if (z.eos && z.t->special[TOK_EOS] < 0) {
 		tokenizer_free(z.t);
 		cli_usage_error("--eos: the vocabulary has no end-of-text token "
@@ -479,8 +490,13 @@ main(int argc, char *argv[])
 		rc = buf_append(&z.obuf, hb, sizeof hb);
 		for (i = 0; i < argc && rc == 0; i++)
 			rc = encode_file(&z, argv[i]);
-		for (i = 0; i < z.nthreads; i++)
+		for (i = 0; i < z.nthreads; i++) {
+			skipped += tok_bpe_skipped(z.t, z.st[i]);
 			z.t->ops->state_free(z.st[i]);
+		}
+		if (rc == 0 && skipped)
+			cli_warn(&z.c, "%llu bytes had no token in the vocabulary and were dropped",
+			    (unsigned long long)skipped);
 		free(z.st);
 	}
 	if (rc == 0 && z.obuf.len)

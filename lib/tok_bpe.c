@@ -275,6 +275,7 @@ struct tok_state {
 	uint32_t *sym, *rank, *nxt, *prv;
 	uint64_t *heap;
 	size_t cap;
+	uint64_t skipped;	/* bytes dropped (skip_unknown) */
 };
 
 static struct tok_state *
@@ -452,8 +453,12 @@ encode_piece(const struct bpe_model *m, struct tok_state *s, const char *p,
 	struct centry *e = NULL;
 
 	if (n == 1) {
-		if (m->byte_id[u[0]] < 0)
-			return PTK_EFORMAT;
+		if (m->byte_id[u[0]] < 0) {
+			if (!m->skip_unknown)
+				return PTK_EFORMAT;
+			s->skipped++;
+			return 0;
+		}
 		idvec_push(out, (uint32_t)m->byte_id[u[0]]);
 		return 0;
 	}
@@ -479,11 +484,19 @@ encode_piece(const struct bpe_model *m, struct tok_state *s, const char *p,
 		}
 	}
 	scratch(s, n);
-	for (i = 0; i < n; i++) {
-		if (m->byte_id[u[i]] < 0)
-			return PTK_EFORMAT;
-		s->sym[i] = (uint32_t)m->byte_id[u[i]];
+	for (i = k = 0; i < n; i++) {
+		if (m->byte_id[u[i]] < 0) {
+			/* As HuggingFace without an unk_token: the byte is
+			 * dropped and its neighbours may merge. */
+			if (!m->skip_unknown)
+				return PTK_EFORMAT;
+			s->skipped++;
+			e = NULL;	/* not cached: the count must see it again */
+			continue;
+		}
+		s->sym[k++] = (uint32_t)m->byte_id[u[i]];
 	}
+	n = k;
 	k = n <= 64 ? merge_simple(m, s->sym, s->rank, n) : merge_heap(m, s, n);
 	for (i = 0; i < k; i++)
 		idvec_push(out, s->sym[i]);
@@ -617,6 +630,19 @@ static const struct tokenizer_ops bpe_ops = {
 	"bpe", bpe_state_new, bpe_state_free, bpe_encode, bpe_decode,
 	bpe_token_id, bpe_token_str, bpe_free,
 };
+
+void
+tok_bpe_set_skip_unknown(struct tokenizer *t, int on)
+{
+	if (t->ops == &bpe_ops)
+		((struct bpe_model *)t->impl)->skip_unknown = on;
+}
+
+uint64_t
+tok_bpe_skipped(const struct tokenizer *t, const struct tok_state *s)
+{
+	return t->ops == &bpe_ops ? s->skipped : 0;
+}
 
 int
 tok_bpe_can_cut(const struct tokenizer *t)

@@ -46,6 +46,15 @@ int	tok_bpe_load(struct tokenizer **t, const char *path, enum tok_bpe_format f,
 int	tok_bpe_can_cut(const struct tokenizer *t);
 
 /*
+ * Drop bytes that have no token instead of failing with PTK_EFORMAT, as
+ * HuggingFace does for a BPE without an unk_token (on = 1).  No-op unless t
+ * is BPE; call before encoding.
+ */
+void	tok_bpe_set_skip_unknown(struct tokenizer *t, int on);
+/* Bytes that state s dropped for want of a token (skip_unknown); 0 if t is not BPE. */
+uint64_t tok_bpe_skipped(const struct tokenizer *t, const struct tok_state *s);
+
+/*
  * Read a whole (plain or zstd) file of at most max bytes into out.
  * Returns 0, PTK_EIO or PTK_ELIMIT with err set.
  */

@@ -41,6 +41,7 @@ struct bpe_model {
 	struct bpe_special *sp;	/* longest first */
 	size_t	nsp;
 	int	match_special;
+	int	skip_unknown;	/* drop bytes without a token */
 };
 
 void	bpe_model_init(struct bpe_model *m);

@@ -55,8 +55,10 @@ print("   merges equal to HuggingFace's: %s (%d merges); vocabulary equal: %s"
       % (hm == om, len(om), ov == h["model"]["vocab"]))
 PY
 for v in hf1.json ours1 ourstext; do
-	"$bin/tokenize" -v --vocab "$work/$v" --text "$held" -o /dev/null --no-compress 2> "$work/bpt"
-	echo "   bytes/token on $(basename "$held") with $v: $(sed -n 's/.*bytes\/token=//p' "$work/bpt")"
+	# --skip-unknown: bytes never seen in training have no token (as in
+	# HuggingFace's encode, which drops them)
+	"$bin/tokenize" -v --skip-unknown --vocab "$work/$v" --text "$held" -o /dev/null --no-compress 2> "$work/bpt"
+	echo "   bytes/token on $(basename "$held") with $v: $(sed -n 's/.*bytes\/token=//p' "$work/bpt") ($(sed -n 's/.*warning: \([0-9]*\) bytes.*/\1/p' "$work/bpt") bytes without a token)"
 done
 
 echo "== encoding: GPT-2 vocabulary"
