@@ -437,6 +437,15 @@ main(int argc, char *argv[])
 			if (optarg[0] == '\0' || strstr(optarg, ",,") ||
 			    optarg[0] == ',' || optarg[strlen(optarg) - 1] == ',')
 				cli_usage_error("bad --fields '%s'", optarg);
+			{
+				const char *f;
+				int nf = 1;
+				for (f = optarg; *f; f++)
+					nf += *f == ',';
+				if (nf > DC_MAX_FIELDS)
+					cli_usage_error("more than %d --fields",
+					    DC_MAX_FIELDS);
+			}
 			fields = optarg;
 			break;
 		case OPT_ID_FIELD:

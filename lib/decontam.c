@@ -526,7 +526,6 @@ field_index(const char *fields, const char *k, size_t kn)
 	return -1;
 }
 
-#define DC_MAX_FIELDS 64
 
 /* Parse one JSON Lines example into text (fields joined) and *id. */
 static int

@@ -45,6 +45,7 @@ enum dc_bench_format {
 
 #define DC_MAX_N 256
 #define DC_MAX_PIECES 64	/* cap on --max-pieces */
+#define DC_MAX_FIELDS 64	/* cap on the fields of dc_index_add() */
 
 struct dc_opts {
 	int n;			/* n-gram size in units (default 13) */

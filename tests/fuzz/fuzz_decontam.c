@@ -34,6 +34,7 @@ bench_reader(const uint8_t *data, size_t size, unsigned sel)
 	fclose(f);
 	o.n = 1 + (int)(sel >> 4 & 3);		/* small n: more hits */
 	o.char_ngrams = (sel >> 6) & 1;
+	o.short_min = (sel >> 7) & 1;	/* whole short examples */
 	o.window = 3;
 	o.min_piece = 2;
 	for (mode = DC_DROP; mode <= DC_COUNT; mode++) {
