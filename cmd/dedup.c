@@ -80,7 +80,7 @@ static const char help[] =
 "  --bands N           near: LSH bands (default 14)\n"
 "  --rows N            near: hashes per band (default 8)\n"
 "  --bins N            near: one-permutation bins that sharpen the similarity\n"
-"                      estimate (default 512; even; 0: MinHash values only)\n"
+"                      estimate (default 1024; even; 0: MinHash values only)\n"
 "  --seed N            near: draws the hash functions (default 1)\n"
 "  --line-count N      lines: a line in N or more documents is removed from all\n"
 "                      but the first (default 3)\n"
@@ -101,7 +101,7 @@ static const char help[] =
 "\n"
 "Memory: sign holds one batch (16 MiB of text).  merge holds about\n"
 "21 bytes per document, plus at most --mem per external sort (two at once\n"
-"with --lines), and reads the signature files (about 1.5 KB per document\n"
+"with --lines), and reads the signature files (about 2.5 KB per document\n"
 "with the defaults, plus the id, plus 8 bytes per line with --lines) through\n"
 "the page cache.  filter holds one record.  Input text is never all in memory.\n"
 "\n";

@@ -1,6 +1,7 @@
 /*
  * minhash.c - MinHash signatures and LSH band keys (see minhash.h).
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,10 +242,12 @@ mh_sign(const struct mh *m, const char *t, size_t n, uint32_t *sig,
 double
 mh_similarity(const struct mh *m, const uint32_t *x, const uint32_t *y)
 {
-	int i, eq = 0, n = m->k;
+	int i, eq = 0, beq = 0, n = 0;
+	double jm, jo, frac, wo;
 
 	for (i = 0; i < m->k; i++)
 		eq += x[i] == y[i];
+	jm = (double)eq / m->k;
 	for (i = m->k; i < m->words; i++) {
 		uint32_t a = x[i], b = y[i];
 		int h;
@@ -253,10 +256,28 @@ mh_similarity(const struct mh *m, const uint32_t *x, const uint32_t *y)
 			if (u == 0xffff && v == 0xffff)
 				continue;
 			n++;
-			eq += u == v;
+			beq += u == v;
 		}
 	}
-	return (double)eq / n;
+	if (n == 0)
+		return jm;
+	jo = (double)beq / n;
+	/*
+	 * Weigh the two estimates by the inverse of their variances.  MinHash
+	 * values are k draws with replacement: variance J(1-J)/k.  The bins
+	 * are n draws without replacement from the union, whose size N follows
+	 * from how many bins are filled (n = bins (1 - e^(-N/bins))): variance
+	 * J(1-J)/n (1 - n/N).  When every member of the union has a bin of its
+	 * own (small documents) the bins are exact and MinHash adds only noise.
+	 */
+	if (n >= m->p.bins)
+		frac = 0;
+	else
+		frac = (double)n / (-(double)m->p.bins * log1p(-(double)n / m->p.bins));
+	if (frac >= 0.999)
+		return jo;
+	wo = n / (1 - frac);
+	return (m->k * jm + wo * jo) / (m->k + wo);
 }
 
 uint64_t

@@ -17,10 +17,11 @@
  * signature also holds `bins` one-permutation bins (Li, Owen and Zhang 2012):
  * each shingle hash is mixed again, its high bits pick a bin, and each bin
  * keeps a 16-bit fingerprint of its smallest member (0xffff: empty).  The
- * similarity then pools both: (equal MinHash values + equal non-empty bins)
- * / (bands*rows + bins not empty in both).  Two values per shingle cost as
- * much as bands*rows do, and 512 bins cut the estimate's spread by about
- * 2.3 times for documents of 500 shingles or more.
+ * similarity weighs the two estimates, equal MinHash values / (bands*rows)
+ * and equal bins / bins not empty in both, by the inverse of their
+ * variances (the bins sample the union without replacement, so for
+ * documents with fewer shingles than bins they are nearly exact).  Bins
+ * cost one operation per shingle, not one per bin.
  */
 #ifndef PTK_MINHASH_H
 #define PTK_MINHASH_H
@@ -35,10 +36,10 @@ struct mh_params {
 	int bands;		/* LSH bands (default 14) */
 	int rows;		/* hashes per band (default 8) */
 	uint64_t seed;		/* draws the permutations (default 1) */
-	int bins;		/* one-permutation bins, even (default 512; 0: none) */
+	int bins;		/* one-permutation bins, even (default 1024; 0: none) */
 };
 
-#define MH_PARAMS_INIT { 5, 14, 8, 1, 512 }
+#define MH_PARAMS_INIT { 5, 14, 8, 1, 1024 }
 #define MH_MAX_BINS 8192
 
 struct mh {

@@ -102,7 +102,7 @@ test_sigfile(void)
 	struct dsig_writer *w;
 	struct dsig_file *f;
 	struct dsig_rec r = { 0 }, g;
-	uint32_t sig[112 + 256];
+	uint32_t sig[112 + 512];
 	uint64_t lines[3] = { 5, 0, 9 };
 	char err[512], *data;
 	size_t n, i;
@@ -128,7 +128,7 @@ test_sigfile(void)
 	CHECK(dsig_writer_close(w, 1, err, sizeof err) == 0);
 	CHECK(dsig_open(&f, path("t.sig"), err, sizeof err) == 0);
 	CHECK(dsig_count(f) == 2);
-	CHECK(dsig_params(f)->levels == p.levels && dsig_params(f)->mh.bins == 512);
+	CHECK(dsig_params(f)->levels == p.levels && dsig_params(f)->mh.bins == 1024);
 	dsig_get(f, 0, &g);
 	CHECK(g.id_len == 5 && memcmp(g.id, "first", 5) == 0);
 	CHECK(g.nlines == 3 && g.lines[0] == 5 && g.lines[2] == 9);

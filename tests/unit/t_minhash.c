@@ -77,7 +77,7 @@ test_signatures(void)
 	int i, diffs = 0, ok;
 
 	CHECK(mh_init(&m, &p) == 0);
-	CHECK(m.k == 112 && m.words == 112 + 256);
+	CHECK(m.k == 112 && m.words == 112 + 512);
 	x = calloc((size_t)m.words, 4);
 	y = calloc((size_t)m.words, 4);
 
