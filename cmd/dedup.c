@@ -194,6 +194,12 @@ parse(struct prog *pr, int argc, char **argv)
 	pr->o.max_record = pr->c.max_record;
 }
 
+static void
+show_progress(void *arg, uint64_t bytes, uint64_t docs)
+{
+	progress_update(arg, bytes, docs);
+}
+
 static int
 report_err(struct dedup_ctx *ctx, int rc)
 {
@@ -229,10 +235,11 @@ open_report(const struct prog *pr)
  * is lost does not leave its documents in the index. */
 static int
 finish(struct prog *pr, struct dedup_ctx *ctx, int rc, struct zio_writer *out,
-    struct zio_writer *rep)
+    struct zio_writer *rep, struct progress *prog)
 {
 	int code;
 
+	progress_done(prog, dedup_stats(ctx)->bytes, dedup_stats(ctx)->docs);
 	if (rep != NULL && zio_writer_close(rep, rc == 0) != 0 && rc == 0) {
 		cli_error("cannot write '%s': %s", pr->report, strerror(errno));
 		rc = PTK_EIO;
@@ -271,6 +278,7 @@ main(int argc, char *argv[])
 	struct prog pr = { .c = CLI_COMMON_INIT, .o = DEDUP_OPTS_INIT };
 	struct dedup_ctx *ctx;
 	struct zio_writer *out = NULL, *rep = NULL;
+	struct progress prog;
 	const char *sub = NULL;
 	char *stdin_only[] = { "-" };
 	int rc = 0, i;
@@ -289,6 +297,11 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (pr.o.p.levels == 0)
 		cli_usage_error("no level");
+	progress_init(&prog, cli_show_progress(&pr.c), 0, "docs");
+	if (prog.on) {
+		pr.o.progress = show_progress;
+		pr.o.progress_arg = &prog;
+	}
 	if ((ctx = dedup_ctx_new(&pr.o)) == NULL)
 		cli_usage_error("bad MinHash parameters");
 
@@ -307,7 +320,7 @@ main(int argc, char *argv[])
 			rc = dedup_filter(ctx, argv[0], pr.keep, out, rep);
 		else
 			rc = dedup_run(ctx, argv, argc, out, rep);
-		return finish(&pr, ctx, report_err(ctx, rc), out, rep);
+		return finish(&pr, ctx, report_err(ctx, rc), out, rep, &prog);
 	}
 	if (strcmp(sub, "sign") == 0) {
 		if (pr.c.output == NULL || strcmp(pr.c.output, "-") == 0)
@@ -315,6 +328,7 @@ main(int argc, char *argv[])
 		if (argc > 1)
 			cli_usage_error("sign reads one shard");
 		rc = report_err(ctx, dedup_sign(ctx, argc ? argv[0] : "-", pr.c.output));
+		progress_done(&prog, dedup_stats(ctx)->bytes, dedup_stats(ctx)->docs);
 		dedup_ctx_free(ctx);
 		return cli_finish(rc, NULL);
 	}
@@ -328,12 +342,18 @@ main(int argc, char *argv[])
 		cli_usage_error("merge writes no report: filter does");
 	{
 		char **keep = xcalloc((size_t)argc, sizeof *keep);
-		for (i = 0; i < argc; i++)
+		for (i = 0; i < argc; i++) {
+			int j;
 			keep[i] = keep_name(&pr, argv[i]);
+			for (j = 0; j < i; j++)
+				if (strcmp(keep[i], keep[j]) == 0)
+					cli_usage_error("'%s' and '%s' would both write "
+					    "keep-list '%s'", argv[j], argv[i], keep[i]);
+		}
 		rc = report_err(ctx, dedup_merge(ctx, argv, argc, keep));
 		for (i = 0; i < argc; i++)
 			free(keep[i]);
 		free(keep);
 	}
-	return finish(&pr, ctx, rc, NULL, NULL);
+	return finish(&pr, ctx, rc, NULL, NULL, &prog);
 }

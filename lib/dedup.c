@@ -361,6 +361,9 @@ dedup_sign(struct dedup_ctx *c, const char *in, const char *sig_path)
 		for (i = 0; i < n; i++)
 			sign_one(c, &th[omp_get_thread_num()], text.p, &docs[i],
 			    sigs + i * k, lines + docs[i].line_off);
+		if (c->o.progress)
+			c->o.progress(c->o.progress_arg, zio_offset(doc_reader_zio(r)),
+			    doc_reader_records(r));
 		for (i = 0; i < n; i++) {
 			struct dsig_rec sr = {
 				.exact = { docs[i].exact[0], docs[i].exact[1] },
@@ -1535,6 +1538,9 @@ dedup_filter(struct dedup_ctx *c, const char *in, const char *keep,
 next:
 		if (e.record == recno && (rc = keep_next(c, &k, &e)) != 0)
 			goto out;
+		if (c->o.progress && recno % 4096 == 0)
+			c->o.progress(c->o.progress_arg, zio_offset(doc_reader_zio(r)),
+			    recno);
 		if (ob.len >= (1u << 16) && (rc = zio_write_buf(out, &ob)) != 0)
 			goto io;
 		if (report && rb.len >= (1u << 16) && (rc = zio_write_buf(report, &rb)) != 0)

@@ -54,10 +54,14 @@ struct dedup_opts {
 	int jobs;		/* threads for sign */
 	unsigned doc_flags;	/* DOC_REPAIR_UTF8 */
 	size_t max_record;	/* longest record (0: default) */
+	/* Called now and then by sign and filter with the input bytes and the
+	 * documents read so far in this phase; NULL: none. */
+	void	(*progress)(void *arg, uint64_t bytes, uint64_t docs);
+	void	*progress_arg;
 };
 
 #define DEDUP_OPTS_INIT { DEDUP_PARAMS_INIT, 0.8, 3, 1, (size_t)512 << 20, \
-	NULL, NULL, 1, 0, 0 }
+	NULL, NULL, 1, 0, 0, NULL, NULL }
 
 /* Cluster sizes in the histogram: bin i counts sizes in [2^i + 1, 2^(i+1)]. */
 #define DEDUP_HIST_BINS 24
