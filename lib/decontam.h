@@ -158,6 +158,37 @@ void	dc_index_set_mode(struct dc_index *x, enum dc_mode mode);
  */
 void	dc_index_end_count_pass(struct dc_index *x);
 
+/* ---- running documents through an index (lib/decontam_run.c) ---- */
+
+struct dc_totals;
+struct dc_run;
+struct zio_writer;
+
+/*
+ * A runner: reads doc records, matches batches of them on jobs threads
+ * (OpenMP) and writes what dc_process() gives, in input order, to out
+ * (NULL: nothing is written) from a writer thread of its own.  doc_flags go
+ * to doc_parse() (DOC_REPAIR_UTF8); max_record caps a line (0: default).
+ * Returns NULL if the thread cannot be started.
+ */
+struct dc_run *dc_run_new(struct dc_index *x, int jobs, unsigned doc_flags,
+	    size_t max_record, struct zio_writer *out);
+/*
+ * Run one input file (NULL or "-": stdin) through the index; returns 0 or
+ * a negative enum ptk_err with dc_run_errmsg() set ("FILE: record N at
+ * byte M: what").  Everything read is written when it returns.
+ */
+int	dc_run_file(struct dc_run *r, const char *path);
+const char *dc_run_errmsg(const struct dc_run *r);
+/* Called after each batch with the bytes read and documents done so far. */
+void	dc_run_set_progress(struct dc_run *r,
+	    void (*fn)(void *arg, uint64_t bytes, uint64_t docs), void *arg);
+/* Totals so far, decoded bytes read, invalid UTF-8 sequences repaired. */
+void	dc_run_totals(const struct dc_run *r, struct dc_totals *t,
+	    uint64_t *bytes, long *repaired);
+void	dc_run_reset_totals(struct dc_run *r);	/* between two passes */
+void	dc_run_free(struct dc_run *r);		/* NULL is a no-op */
+
 /* ---- reports (lib/decontam_report.c) ---- */
 
 /* Totals for the report, kept by the caller. */
