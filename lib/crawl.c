@@ -1254,10 +1254,10 @@ flush(struct crawl *c, double now)
  * origin is busy or must wait, fetch robots.txt first where needed.
  */
 static int
-fill(struct crawl *c, double now)
+fill(struct crawl *c, double now, double *wake)
 {
 	struct db_url u[SCAN_BATCH];
-	int n, i, rc = 0, scanned = 0;
+	int n, i, rc = 0, scanned = 0, wrapped = c->cursor == 0;
 
 	while (c->active < c->o.max_connections && scanned < 4 * SCAN_BATCH) {
 		if (c->o.max_pages && c->st.pages + (uint64_t)c->active >= c->o.max_pages)
@@ -1265,16 +1265,12 @@ fill(struct crawl *c, double now)
 		n = db_next(c->db, c->cursor, now, SCAN_BATCH, u);
 		if (n < 0)
 			return db_fail(c);
-		if (n == 0) {
-			if (c->cursor == 0)
-				break;
-			c->cursor = 0;
-			break;
-		}
 		scanned += n;
 		for (i = 0; i < n; i++) {
 			struct host *h;
-			if (rc != 0 || c->active >= c->o.max_connections) {
+			if (rc != 0 || c->active >= c->o.max_connections ||
+			    (c->o.max_pages && c->st.pages + (uint64_t)c->active >=
+			    c->o.max_pages)) {
 				db_url_release(&u[i]);
 				continue;
 			}
@@ -1326,6 +1322,8 @@ fill(struct crawl *c, double now)
 				continue;
 			}
 			if (h->active >= c->o.per_host || now < h->next_at) {
+				if (h->active < c->o.per_host && h->next_at < *wake)
+					*wake = h->next_at;
 				db_url_release(&u[i]);
 				continue;
 			}
@@ -1335,8 +1333,11 @@ fill(struct crawl *c, double now)
 		if (rc != 0)
 			return rc;
 		if (n < SCAN_BATCH) {
+			/* The end of the queue: go round once from the start. */
 			c->cursor = 0;
-			break;
+			if (wrapped)
+				break;
+			wrapped = 1;
 		}
 	}
 	return rc;
@@ -1346,19 +1347,20 @@ int
 crawl_run(struct crawl *c, void (*tick)(const struct crawl_stats *, void *),
     void *arg)
 {
-	double last_tick = 0, now;
+	double last_tick = 0, now, wake;
 	int rc = 0;
 
 	if (flush(c, now_real()) != 0)	/* commit the seeds */
 		return PTK_EIO;
 	for (;;) {
 		CURLMsg *m;
-		int left, still;
-		long wait_ms = 100;
+		int left, still, done;
+		long wait_ms;
 
 		now = now_real();
+		wake = now + 0.2;
 		if (!(c->o.max_pages && c->st.pages >= c->o.max_pages) &&
-		    (rc = fill(c, now)) != 0)
+		    (rc = fill(c, now, &wake)) != 0)
 			break;
 		if (c->active == 0) {
 			double due;
@@ -1368,14 +1370,18 @@ crawl_run(struct crawl *c, void (*tick)(const struct crawl_stats *, void *),
 			if (due < 0)
 				break;
 			/* Everything waits: for a retry time or an origin's
-			 * delay.  Sleep a little at most, then scan again. */
-			wait_ms = due > now ? (long)((due - now) * 1000) + 1 : 20;
-			if (wait_ms > 200)
-				wait_ms = 200;
-		} else if (c->o.delay > 0) {
-			wait_ms = 50;
+			 * delay.  Sleep until the first may start (at most
+			 * 0.2 s, at least 1 ms), then scan again. */
+			if (due > now && due < wake)
+				wake = due;
 		}
+		wait_ms = (long)((wake - now) * 1000);
+		if (wait_ms < 1)
+			wait_ms = 1;
+		if (wait_ms > 200)
+			wait_ms = 200;
 		curl_multi_perform(c->multi, &still);
+		done = 0;
 		while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
 			struct xfer *x;
 			if (m->msg != CURLMSG_DONE)
@@ -1389,6 +1395,7 @@ crawl_run(struct crawl *c, void (*tick)(const struct crawl_stats *, void *),
 				rc = x->kind == X_ROBOTS ? robots_done(c, x, m->data.result, now) :
 				    page_done(c, x, m->data.result, now);
 			xfer_put(c, x);
+			done++;
 		}
 		if (rc != 0)
 			break;
@@ -1402,7 +1409,8 @@ crawl_run(struct crawl *c, void (*tick)(const struct crawl_stats *, void *),
 			tick(&c->st, arg);
 			last_tick = now;
 		}
-		if (c->active > 0 || wait_ms > 0)
+		/* Transfers that ended free room for others: no sleep then. */
+		if (done == 0)
 			curl_multi_poll(c->multi, NULL, 0, (int)wait_ms, NULL);
 	}
 	if (rc == 0)
