@@ -42,14 +42,14 @@ struct dc_index {
 	size_t nex, excap;
 	struct dc_pair *pairs;	/* (hash, example) while adding */
 	size_t npairs, paircap;
+	int short_len[DC_MAX_N];	/* lengths < n of whole short examples */
+	int nshort;
+	uint8_t has_len[DC_MAX_N];	/* has_len[k]: some short example has k */
 
 	/* after dc_index_finish() */
 	uint64_t *ng_hash;	/* (nng) distinct n-gram hashes, sorted */
 	uint32_t *post_off;	/* (nng + 1) into post_ex */
 	uint16_t *ng_len;	/* (nng) units in each n-gram */
-	int short_len[DC_MAX_N];	/* lengths < n of whole short examples */
-	int nshort;
-	uint8_t has_len[DC_MAX_N];
 	uint32_t *post_ex;	/* example indexes, sorted per n-gram */
 	size_t nng;
 	uint64_t *filter;	/* (1 << fbits) bits: a prefilter in cache */
