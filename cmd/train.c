@@ -259,21 +259,10 @@ main(int argc, char *argv[])
 	struct gpt_config cfg;
 	struct train_opts o;
 	struct trainer tr;
-	struct tok_header hdr, vhdr;
-	struct tok_reader *rd = NULL;
-	struct nn_tokdocs td = { NULL, 0 };
-	struct nn_stream st;
-	struct nn_tokset ts, vs;
-	struct nn_data data, vdata;
-	struct nn_data_pos v0 = { NN_DATA_TOKSET, 0, 0, 0 };
-	uint32_t *tok = NULL, *vtok = NULL;
-	size_t ntok = 0, nvtok = 0, nwin = 0;
-	struct shardset *set = NULL;
-	struct nn_shardsrc tsrc = { NULL, SHARD_TRAIN }, vsrc = { NULL, SHARD_VAL };
-	struct stat sb;
+	struct nn_source src;
 	char err[512], opts_json[1024], *ck = NULL;
 	FILE *logf = NULL;
-	int ch, rc, have_val = 0, progress, empty = 0;
+	int ch, rc, progress;
 	enum lr_sched kind;
 
 	if (argc > 1 && strcmp(argv[1], "sample") == 0)
@@ -355,39 +344,16 @@ main(int argc, char *argv[])
 		ck = ckpt_path(r.resume);
 
 	/* Data first: its header gives the vocabulary. */
-	memset(&hdr, 0, sizeof(hdr));
-	if (r.data && stat(r.data, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		if ((rc = shardset_open(&set, r.data, 0, cli_jobs(&r.c))) < 0) {
-			cli_error("%s", shardset_errmsg(set));
-			return cli_exit_code(rc);
-		}
-		hdr = *shardset_header(set);
-		tsrc.set = vsrc.set = set;
-		if (r.T == 0 && shardset_seq_len(set) > 0)
-			r.T = (int)shardset_seq_len(set);
-	} else if (r.data) {
-		rc = nn_tokdata_load(r.data, &tok, &ntok, &hdr, err, sizeof(err));
-		if (rc < 0) {
-			cli_error("%s", err);
-			return cli_exit_code(rc);
-		}
-	} else {
-		rc = tok_reader_open(&rd, argc ? argv[0] : NULL);
-		if (rc < 0) {
-			cli_error("%s", tok_reader_errmsg(rd));
-			return cli_exit_code(rc);
-		}
-		if (rc > 0)
-			hdr = *tok_reader_header(rd);
-		empty = rc == 0;
+	rc = nn_source_open(&src, r.data ? r.data : argc ? argv[0] : NULL,
+	    r.stream, err, sizeof(err));
+	if (rc < 0) {
+		cli_error("%s", err);
+		return cli_exit_code(rc);
 	}
-	if (!empty && hdr.kind != TOK_KIND_SEQ) {
-		cli_error("%s: records are '%s', not token sequences", r.data ?
-		    r.data : argc ? argv[0] : "<stdin>", tok_kind_name(hdr.kind));
-		return CLI_EXIT_DATA;
-	}
-	get_config(&r, ck, hdr.vocab_size, &cfg);
-	if (r.T == 0 || (r.T > cfg.n_ctx && set && !r.T_given))
+	if (r.T == 0 && src.seq_len > 0)
+		r.T = (int)src.seq_len;
+	get_config(&r, ck, src.hdr.vocab_size, &cfg);
+	if (r.T == 0 || (r.T > cfg.n_ctx && !r.T_given))
 		r.T = cfg.n_ctx;
 	if (r.T > cfg.n_ctx)
 		cli_usage_error("--seq-len %d is longer than the model's "
@@ -397,68 +363,11 @@ main(int argc, char *argv[])
 	if (r.batch_tokens % ((long long)r.B * r.T) != 0)
 		cli_usage_error("--batch-tokens %lld is not a multiple of "
 		    "batch * seq-len = %d", r.batch_tokens, r.B * r.T);
-
-	/*
-	 * Windows of T+1 tokens: a shard folder's train split, or a file read
-	 * whole.  Validation: --val, else the folder's val split, else the
-	 * last --val-fraction of the training windows, never trained on.
-	 */
-	if (set)
-		nwin = shardset_windows(set, SHARD_TRAIN, (uint32_t)r.T);
-	else if (r.data)
-		nwin = ntok > (size_t)r.T ? (ntok - 1) / r.T : 0;
-	if (r.val) {
-		rc = nn_tokdata_load(r.val, &vtok, &nvtok, &vhdr, err,
-		    sizeof(err));
-		if (rc < 0) {
-			cli_error("%s", err);
-			return cli_exit_code(rc);
-		}
-		if (nvtok < (size_t)r.T + 1) {
-			cli_error("%s: fewer than %d tokens of validation data",
-			    r.val, r.T + 1);
-			return CLI_EXIT_DATA;
-		}
-		have_val = nn_tokset_init(&vs, vtok, nvtok, r.T, 0, 0) == 0;
-	} else if (set && shardset_windows(set, SHARD_VAL, (uint32_t)r.T) > 0) {
-		have_val = nn_tokset_init_fetch(&vs, nn_shard_window, &vsrc, 0,
-		    shardset_windows(set, SHARD_VAL, (uint32_t)r.T), r.T, 0,
-		    0) == 0;
-	} else if (r.data && r.val_fraction > 0) {
-		size_t nv = (size_t)(nwin * r.val_fraction);
-		if (nv > 0 && nwin - nv >= 1) {
-			nwin -= nv;
-			have_val = (set ? nn_tokset_init_fetch(&vs,
-			    nn_shard_window, &tsrc, nwin, nv, r.T, 0, 0) :
-			    nn_tokset_init(&vs, tok + nwin * r.T, nv * r.T + 1,
-			    r.T, 0, 0)) == 0;
-		}
-	}
-	if (have_val) {
-		vdata = nn_tokset_data(&vs);
-		v0.c = vs.nwin;
-	}
-
-	if (r.data) {
-		if (nwin < 1) {
-			cli_error("%s: fewer than %d tokens of training data",
-			    r.data, r.T + 1);
-			return CLI_EXIT_DATA;
-		}
-		rc = set ? nn_tokset_init_fetch(&ts, nn_shard_window, &tsrc, 0,
-		    nwin, r.T, r.seed, 1) : nn_tokset_init(&ts, tok,
-		    nwin * r.T + 1, r.T, r.seed, 1);
-		if (rc != 0) {
-			cli_error("out of memory");
-			return CLI_EXIT_IO;
-		}
-		data = nn_tokset_data(&ts);
-	} else {
-		td.r = rd;
-		nn_stream_init(&st, nn_tokdocs(&td), nn_tokdata_eot(&hdr));
-		if (empty)	/* no header, no records */
-			st.ended = 1;
-		data = nn_stream_data(&st);
+	rc = nn_source_windows(&src, r.T, r.val, r.val_fraction, r.seed, err,
+	    sizeof(err));
+	if (rc < 0) {
+		cli_error("%s", err);
+		return cli_exit_code(rc);
 	}
 
 	memset(&o, 0, sizeof(o));
@@ -479,14 +388,15 @@ main(int argc, char *argv[])
 	o.clip = (float)r.clip;
 	o.eval_batches = (int)r.eval_batches;
 	o.seed = r.seed;
-	if ((rc = trainer_init(&tr, &cfg, &o, data)) != 0) {
+	if ((rc = trainer_init(&tr, &cfg, &o, src.data)) != 0) {
 		cli_error("cannot set up the model: %s", nn_strerror(rc));
 		return rc == NN_ENOMEM ? CLI_EXIT_IO : CLI_EXIT_USAGE;
 	}
 	tr.bad_token = -1;
 	if (ck && (rc = trainer_resume(&tr, ck, err, sizeof(err))) != 0) {
-		if (td.err)
-			data_error(&tr, td.err, tok_reader_errmsg(rd), NULL);
+		if (nn_source_err(&src))
+			data_error(&tr, nn_source_err(&src),
+			    nn_source_errmsg(&src), nn_source_errmsg(&src));
 		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
 		return cli_exit_code(rc);
 	}
@@ -512,9 +422,9 @@ main(int argc, char *argv[])
 
 		rc = trainer_step(&tr, &mt);
 		if (rc < 0)
-			data_error(&tr, td.err ? td.err : rc, td.err ?
-			    tok_reader_errmsg(rd) : r.data ? r.data : "<stdin>",
-			    td.err ? tok_reader_errmsg(rd) : NULL);
+			data_error(&tr, nn_source_err(&src) ?
+			    nn_source_err(&src) : rc, src.path,
+			    nn_source_errmsg(&src));
 		if (rc == 0) {
 			if (!r.c.quiet)
 				fprintf(stderr, "train: the stream ended after "
@@ -522,9 +432,9 @@ main(int argc, char *argv[])
 			break;
 		}
 		dt = now() - t0;
-		if (have_val && (mt.step % r.eval_every == 0 || mt.step == 1 ||
-		    (long long)mt.step == r.steps))
-			trainer_eval(&tr, &vdata, &v0, &vl);
+		if (src.have_val && (mt.step % r.eval_every == 0 ||
+		    mt.step == 1 || (long long)mt.step == r.steps))
+			trainer_eval(&tr, &src.val, &src.val0, &vl);
 		if (logf) {
 			fprintf(logf, "{\"step\":%llu,\"loss\":%.6f,\"lr\":%.6g,"
 			    "\"grad_norm\":%.6g,\"tokens\":%llu,"
@@ -565,14 +475,7 @@ main(int argc, char *argv[])
 		return CLI_EXIT_IO;
 	}
 	trainer_release(&tr);
-	if (have_val)
-		nn_tokset_release(&vs);
-	if (r.data)
-		nn_tokset_release(&ts);
-	tok_reader_free(rd);
-	shardset_free(set);
-	free(tok);
-	free(vtok);
+	nn_source_release(&src);
 	free(ck);
 	return 0;
 }
