@@ -26,7 +26,8 @@ struct dsort {
 	size_t words, keywords, mem;
 	char *tmpdir;
 	uint64_t *recs, *tmp;	/* (cap * words) buffer and radix scratch */
-	size_t n, cap;
+	size_t n, cap;		/* records buffered, room (grows up to max) */
+	size_t max;		/* records the memory budget allows */
 	uint64_t count;
 	struct run *runs;
 	size_t nruns, runs_cap;
@@ -47,9 +48,9 @@ dsort_new(size_t words, size_t keywords, size_t mem, const char *tmpdir)
 	s->mem = mem < (1u << 20) ? (1u << 20) : mem;
 	s->tmpdir = xstrdup(t && *t ? t : "/tmp");
 	/* Half for records, half for the radix scratch. */
-	s->cap = s->mem / 2 / (words * 8);
-	if (s->cap < 16)
-		s->cap = 16;
+	s->max = s->mem / 2 / (words * 8);
+	if (s->max < 16)
+		s->max = 16;
 	return s;
 }
 
@@ -157,12 +158,19 @@ dsort_add(struct dsort *s, const uint64_t *rec)
 {
 	int rc;
 
-	if (s->recs == NULL) {
-		s->recs = xmalloc(s->cap * s->words * 8);
-		s->tmp = xmalloc(s->cap * s->words * 8);
+	if (s->n == s->cap) {
+		if (s->cap < s->max) {
+			/* Grow by doubling, so that small sorts stay small. */
+			s->cap = s->cap ? s->cap * 2 : 4096;
+			if (s->cap > s->max)
+				s->cap = s->max;
+			s->recs = xreallocarray(s->recs, s->cap, s->words * 8);
+			free(s->tmp);
+			s->tmp = xreallocarray(NULL, s->cap, s->words * 8);
+		} else if ((rc = spill(s)) != 0) {
+			return rc;
+		}
 	}
-	if (s->n == s->cap && (rc = spill(s)) != 0)
-		return rc;
 	memcpy(s->recs + s->n * s->words, rec, s->words * 8);
 	s->n++;
 	s->count++;
