@@ -385,7 +385,8 @@ finish(struct wp_tok *k)
 		t->special[slot] = (int32_t)id;
 	}
 	t->special[TOK_UNK] = (int32_t)wp_vocab_unk(k->v);
-	qsort(k->sp, k->nsp, sizeof *k->sp, special_cmp);
+	if (k->nsp > 1)
+		qsort(k->sp, k->nsp, sizeof *k->sp, special_cmp);
 	memset(k->first, 0, sizeof k->first);
 	k->one_first = -1;
 	for (i = 0; i < k->nsp; i++) {

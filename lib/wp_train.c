@@ -467,7 +467,8 @@ train_bpe(struct tr *t)
 				wtu[nwtu++] = (uint64_t)q << 32 | c->w;
 			}
 		}
-		qsort(wtu, nwtu, sizeof *wtu, cmp_u64);
+		if (nwtu > 1)
+			qsort(wtu, nwtu, sizeof *wtu, cmp_u64);
 		for (i = 0; i < nwtu; i = j) {
 			uint32_t q = (uint32_t)(wtu[i] >> 32), n = 0;
 			struct hent e = { 0 };
