@@ -6,7 +6,9 @@
 #   CORPUS_DIR (default $PTK_BENCH_DIR) holds corpus100.txt, corpus10.txt and
 #   heldout.txt (see the shared corpus builder).  PTK_NPM_DIR names a folder
 #   where "npm install tokenizers tiktoken" was run (default: installed into
-#   build/bench-npm).  Prints one line per run and the ratios.
+#   build/bench-npm).  BENCH_SKIP_TRAIN=1 runs only the encoding part.
+#   Prints one line per run (wall and CPU seconds, peak memory) and the
+#   ratios; on a machine shared with other work, compare CPU seconds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$here/../..
@@ -33,15 +35,17 @@ run() {
 	cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$work/$name.time")
 	rss=$(awk -F': ' '/Maximum resident/ { printf "%.0f", $2 / 1024 }' "$work/$name.time")
 	printf '%-28s wall %7.2f s  cpu %7.2f s  peak %6s MB\n' "$name" "$wall" "$cpu" "$rss"
-	eval "wall_${name//-/_}=$wall rss_${name//-/_}=$rss"
+	eval "wall_${name//-/_}=$wall cpu_${name//-/_}=$cpu rss_${name//-/_}=$rss"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
+if [ -z "${BENCH_SKIP_TRAIN:-}" ]; then
 echo "== training: vocab 30000 on $(basename "$big") ($(wc -c < "$big") bytes), lines as documents"
 for j in 1 2; do
 	RAYON_NUM_THREADS=$j run "hf-train-j$j" node "$here/hf_train.js" "$big" "$work/hf$j.json"
 	run "ptk-train-j$j" "$bin/bpe-train" -j $j --vocab-size 30000 --lines -o "$work/ours$j" "$big"
-	echo "   bpe-train -j $j is $(ratio "$(eval echo \$wall_hf_train_j$j)" "$(eval echo \$wall_ptk_train_j$j)")x faster," \
+	echo "   bpe-train -j $j is $(ratio "$(eval echo \$wall_hf_train_j$j)" "$(eval echo \$wall_ptk_train_j$j)")x faster (wall)," \
+	    "$(ratio "$(eval echo \$cpu_hf_train_j$j)" "$(eval echo \$cpu_ptk_train_j$j)")x less CPU time," \
 	    "peak memory $(ratio "$(eval echo \$rss_ptk_train_j$j)" "$(eval echo \$rss_hf_train_j$j)")x HuggingFace's"
 done
 run "ptk-train-text-j2" "$bin/bpe-train" -j 2 --vocab-size 30000 --text -o "$work/ourstext" "$big"
@@ -61,6 +65,8 @@ for v in hf1.json ours1 ourstext; do
 	echo "   bytes/token on $(basename "$held") with $v: $(sed -n 's/.*bytes\/token=//p' "$work/bpt") ($(sed -n 's/.*warning: \([0-9]*\) bytes.*/\1/p' "$work/bpt") bytes without a token)"
 done
 
+fi
+
 echo "== encoding: GPT-2 vocabulary"
 python3 "$root/tests/reference/bpe_gpt2_files.py" "$npm_dir/node_modules/tiktoken" "$work/gpt2"
 for c in "$small" "$big"; do
@@ -71,17 +77,19 @@ for c in "$small" "$big"; do
 		echo "   tokenize -j $j: $(awk -v n="$n" -v s="$wall_ptk_encode_j1" -v t="$(eval echo \$wall_ptk_encode_j$j)" 'BEGIN { printf "%.1f MB/s", n / 1e6 / t }') (whole run: load, read, encode, write)"
 	done
 	[ "$c" = "$big" ] && break
-	node "$here/peer_encode.js" tiktoken "$c" > "$work/tt.json"
-	tt=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["encode_s"])' "$work/tt.json")
-	echo "   tiktoken (encode calls only): $(awk -v n="$n" -v s="$tt" 'BEGIN { printf "%.1f MB/s", n / 1e6 / s }')"
+	run tiktoken node "$here/peer_encode.js" tiktoken "$c"
+	tt=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["encode_s"])' "$work/tiktoken.out")
+	echo "   tiktoken: encode calls $(awk -v n="$n" -v s="$tt" 'BEGIN { printf "%.1f MB/s", n / 1e6 / s }') (wall)"
 	for j in 1 2; do
-		RAYON_NUM_THREADS=$j node "$here/peer_encode.js" hf "$work/gpt2/tokenizer.json" "$c" > "$work/hf.json"
-		hf=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["encode_s"])' "$work/hf.json")
-		echo "   HuggingFace encodeBatch, $j threads (encode calls only): $(awk -v n="$n" -v s="$hf" 'BEGIN { printf "%.1f MB/s", n / 1e6 / s }')"
+		RAYON_NUM_THREADS=$j run "hf-encode-j$j" node "$here/peer_encode.js" hf "$work/gpt2/tokenizer.json" "$c"
+		hf=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["encode_s"])' "$work/hf-encode-j$j.out")
+		echo "   HuggingFace encodeBatch, $j threads: encode calls $(awk -v n="$n" -v s="$hf" 'BEGIN { printf "%.1f MB/s", n / 1e6 / s }') (wall)"
 	done
 	for j in 1 2; do
-		echo "   tokenize -j $j vs tiktoken: $(ratio "$tt" "$(eval echo \$wall_ptk_encode_j$j)")x"
+		echo "   tokenize -j $j vs tiktoken: $(ratio "$tt" "$(eval echo \$wall_ptk_encode_j$j)")x (wall: its encode calls vs our whole run)," \
+		    "$(ratio "$cpu_tiktoken" "$(eval echo \$cpu_ptk_encode_j$j)")x (CPU, whole processes)"
+		echo "   tokenize -j $j vs HuggingFace $j threads: $(ratio "$(eval echo \$cpu_hf_encode_j$j)" "$(eval echo \$cpu_ptk_encode_j$j)")x (CPU, whole processes)"
 	done
-	python3 -c 'import json,sys; print("   token counts: tiktoken", json.load(open(sys.argv[1]))["tokens"], " HuggingFace", json.load(open(sys.argv[2]))["tokens"])' "$work/tt.json" "$work/hf.json"
+	python3 -c 'import json,sys; print("   token counts: tiktoken", json.load(open(sys.argv[1]))["tokens"], " HuggingFace", json.load(open(sys.argv[2]))["tokens"])' "$work/tiktoken.out" "$work/hf-encode-j1.out"
 	echo "   tokenize: $("$bin/tokcat" --count "$work/enc.tok")"
 done
