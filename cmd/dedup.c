@@ -93,6 +93,10 @@ static const char help[] =
 "                      count as seen first, and the documents kept are added\n"
 "  --mem BYTES         memory for each external sort (default 512M; K/M/G)\n"
 "  --tmp-dir DIR       where temporary files go (default $TMPDIR or /tmp)\n"
+"  --keep FILE         filter: the keep-list merge wrote for this shard\n"
+"  --keep-dir DIR      merge: write DIR/NAME.keep, not SIG.keep beside SIG\n"
+"A summary (docs in, kept, removed per level, cluster sizes) goes to stderr\n"
+"unless -q.\n"
 "\n"
 "Phases (docs/dedup.md): 'sign' writes the signature file of one shard;\n"
 "'merge' reads all signature files in shard order and writes SIG.keep (or\n"
@@ -103,8 +107,7 @@ static const char help[] =
 "21 bytes per document, plus at most --mem per external sort (two at once\n"
 "with --lines), and reads the signature files (about 2.5 KB per document\n"
 "with the defaults, plus the id, plus 8 bytes per line with --lines) through\n"
-"the page cache.  filter holds one record.  Input text is never all in memory.\n"
-"\n";
+"the page cache.  filter holds one record.  Input text is never all in memory.\n";
 
 struct prog {
 	struct cli_common c;
