@@ -529,10 +529,12 @@ gpt_adamw_step(struct gpt *m, const struct adamw *o, float lr,
 		float b1 = o->beta1, b2 = o->beta2, eps = o->eps;
 		long n = (long)m->sizes[t];
 
-		/* PyTorch's AdamW, operation for operation. */
+		/* PyTorch's AdamW, operation for operation; the gradient is
+		 * zeroed as it is read, saving the next step a pass over it. */
 #pragma omp parallel for simd schedule(static)
 		for (long j = 0; j < n; j++) {
 			float gj = g[j] * grad_scale;
+			g[j] = 0;
 			mm[j] = b1 * mm[j] + (1 - b1) * gj;
 			vv[j] = b2 * vv[j] + (1 - b2) * gj * gj;
 			float denom = sqrtf(vv[j]) * rbc2 + eps;

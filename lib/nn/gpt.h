@@ -167,7 +167,7 @@ struct adamw {
 };
 #define ADAMW_INIT { 0.9f, 0.95f, 1e-8f, 0.1f }
 /* One AdamW step (PyTorch's formula) with gradients multiplied by
- * grad_scale first (clipping). */
+ * grad_scale first (clipping); leaves the gradients at zero. */
 void	gpt_adamw_step(struct gpt *m, const struct adamw *opt, float lr,
 	    float grad_scale);
 

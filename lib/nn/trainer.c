@@ -79,12 +79,13 @@ trainer_step(struct trainer *tr, struct train_metrics *out)
 	float lr, scale = 1;
 	int got, rc;
 
-	gpt_zero_grad(&tr->m);
+	/* Gradients are zero here: from gpt_init, or left so by AdamW. */
 	for (int k = 0; k < o->accum; k++) {
-		if ((rc = fill_batch(tr, &tr->data, &got)) < 0)
-			return rc;
-		if (got < o->B)
-			return 0;	/* a partial step would change the scale */
+		if ((rc = fill_batch(tr, &tr->data, &got)) < 0 || got < o->B) {
+			/* A partial step would change the scale: drop it. */
+			gpt_zero_grad(&tr->m);
+			return rc < 0 ? rc : 0;
+		}
 		loss += gpt_forward(&tr->m, tr->inp, tr->tgt, o->B, o->T,
 		    dscale);
 		gpt_backward(&tr->m);
