@@ -59,7 +59,7 @@ main(int argc, char **argv)
 	for (int s = -2; s < steps; s++) {
 		float loss;
 		t0 = now();
-		gpt_zero_grad(&m);
+		/* As trainer_step: AdamW leaves the gradients at zero. */
 		loss = gpt_forward(&m, in, tg, B, T, 1.0f / (B * T));
 		gpt_backward(&m);
 		gpt_adamw_step(&m, &opt, 1e-4f, 1.0f);
