@@ -88,6 +88,7 @@ struct trainer {
 	struct progress prog;
 	uint64_t bytes, docs;
 	double merge_start, merge_last;
+	uint32_t merges, vocab;
 };
 
 enum { BATCH_BYTES = 64 << 20, BATCH_DOCS = 1 << 16 };
@@ -230,9 +231,9 @@ merge_progress(void *ctx, uint32_t merges, uint32_t vocab)
 	struct trainer *t = ctx;
 	double now = progress_now();
 
-	if (!t->prog.on || (now - t->merge_last < 0.5 && merges & 0xff))
-		return;
-	if (now - t->merge_last < 0.5)
+	t->merges = merges;
+	t->vocab = vocab;
+	if (!t->prog.on || now - t->merge_last < 0.5)
 		return;
 	t->merge_last = now;
 	fprintf(stderr, "\r%s: %u merges, vocabulary %u, %.0f merges/s\033[K",
@@ -360,7 +361,9 @@ main(int argc, char *argv[])
 		t.merge_start = t.merge_last = progress_now();
 		rc = bpe_train(t.counters[0], &o, &res);
 		if (t.prog.on)
-			fputc('\n', stderr);
+			fprintf(stderr, "\r%s: %u merges, vocabulary %u, %.0f merges/s\033[K\n",
+			    cli_prog, t.merges, t.vocab,
+			    t.merges / (progress_now() - t.merge_start + 1e-9));
 		if (rc == 0) {
 			if ((rc = bpe_result_write(&res, t.c.output, pattern, err,
 			    sizeof err)) != 0)
