@@ -416,6 +416,7 @@ struct zio_writer {
 	size_t zcap;
 	uint64_t bytes_in;
 	int failed;
+	int own_fd;		/* a device written in place: close it */
 };
 
 static int
@@ -472,6 +473,7 @@ zio_writer_open(struct zio_writer **wp, const char *path, int compress,
 			return PTK_EIO;
 		}
 		w->name = xstrdup(path);
+		w->own_fd = 1;
 	} else {
 		struct buf tmp = BUF_INIT;
 		buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
@@ -588,6 +590,9 @@ zio_writer_close(struct zio_writer *w, int commit)
 		}
 		if (!commit || rc != 0)
 			unlink(w->tmp);
+	} else if (w->own_fd && close(w->fd) != 0 && rc == 0 && commit) {
+		rc = PTK_EIO;
+		e = errno;
 	}
 	ZSTD_freeCCtx(w->cctx);
 	free(w->buf);
