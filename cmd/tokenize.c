@@ -133,8 +133,12 @@ batch_add(struct tokenize *z, const char *id, size_t idlen, const char *text,
 	z->idlen[z->n] = idlen;
 	z->recno[z->n] = recno;
 	z->fname[z->n] = fname;
-	if (buf_append(&z->btext, text, len) != 0 || buf_append(&z->bids, id, idlen) != 0)
+	/* text == NULL: the text is already at the end of btext */
+	if ((text != NULL && buf_append(&z->btext, text, len) != 0) ||
+	    buf_append(&z->bids, id, idlen) != 0)
 		xmalloc((size_t)-1);
+	if (text == NULL)
+		z->toff[z->n] = z->btext.len - len;
 	z->n++;
 }
 
@@ -322,8 +326,16 @@ encode_file(struct tokenize *z, const char *path)
 			rc = (int)got;
 		} else {
 			const char *id = zio_name(zr);
-			batch_add(z, id, strlen(id), whole.p ? whole.p : "", whole.len, 1,
-			    id);
+			if (z->n == 0) {
+				/* One big text: hand the buffer over instead of copying. */
+				struct buf tmp = z->btext;
+				z->btext = whole;
+				whole = tmp;
+				batch_add(z, id, strlen(id), NULL, z->btext.len, 1, id);
+			} else {
+				batch_add(z, id, strlen(id), whole.p ? whole.p : "",
+				    whole.len, 1, id);
+			}
 			z->bytes += whole.len;
 			rc = flush_batch(z);
 		}
