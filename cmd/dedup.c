@@ -300,6 +300,15 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (pr.o.p.levels == 0)
 		cli_usage_error("no level");
+	/* Options that the phase asked for would ignore are mistakes. */
+	if ((sub == NULL || strcmp(sub, "merge") != 0) && pr.keep_dir)
+		cli_usage_error("--keep-dir is a merge option");
+	if ((sub == NULL || strcmp(sub, "filter") != 0) && pr.keep)
+		cli_usage_error("--keep is a filter option");
+	if (sub && strcmp(sub, "merge") != 0 && pr.o.index)
+		cli_usage_error("--index is a merge (or one-shot) option");
+	if (sub && strcmp(sub, "sign") == 0 && pr.report)
+		cli_usage_error("--report is a filter (or one-shot) option");
 	progress_init(&prog, cli_show_progress(&pr.c), 0, "docs");
 	if (prog.on) {
 		pr.o.progress = show_progress;
