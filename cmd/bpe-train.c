@@ -26,6 +26,7 @@ enum {
 	OPT_PATTERN,
 	OPT_TEXT,
 	OPT_LINES,
+	OPT_MAX_WORDS,
 };
 
 static const struct option longopts[] = {
@@ -39,6 +40,7 @@ static const struct option longopts[] = {
 	{ "pattern", required_argument, NULL, OPT_PATTERN },
 	{ "text", no_argument, NULL, OPT_TEXT },
 	{ "lines", no_argument, NULL, OPT_LINES },
+	{ "max-words", required_argument, NULL, OPT_MAX_WORDS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -63,6 +65,10 @@ static const char help[] =
 "      --text               inputs are plain text files, each one document\n"
 "      --lines              inputs are plain text, each line one document\n"
 "                           (as HuggingFace's train() reads files)\n"
+"      --max-words N        cap memory: after each 64 MB of input, when more\n"
+"                           than N distinct words are held, drop the rarest\n"
+"                           (count 1, then below 2, 4, ...) until at most N\n"
+"                           remain (counted with -v; same output for any -j)\n"
 "\n"
 "Memory: a 64 MB input batch, plus about 40 bytes and the word's length for\n"
 "each distinct pre-token (word) per thread while counting, then about 40\n"
@@ -89,6 +95,7 @@ struct trainer {
 	uint64_t bytes, docs;
 	double merge_start, merge_last;
 	uint32_t merges, vocab;
+	uint64_t max_words, pruned;
 };
 
 enum { BATCH_BYTES = 64 << 20, BATCH_DOCS = 1 << 16 };
@@ -127,6 +134,20 @@ flush_batch(struct trainer *t)
 	buf_reset(&t->b.text);
 	if (rc < 0)
 		cli_error("pattern matching failed (PCRE2 match limit)");
+	if (rc == 0 && t->max_words) {
+		/*
+		 * Batches end at the same input places for any -j, and the
+		 * merged counts do not depend on it, so neither does pruning.
+		 */
+		uint64_t min = 2;
+		int i;
+		for (i = 1; i < t->nthreads; i++)
+			bpe_counter_merge(t->counters[0], t->counters[i]);
+		while (bpe_counter_words(t->counters[0]) > t->max_words) {
+			t->pruned += bpe_counter_prune(t->counters[0], min);
+			min *= 2;
+		}
+	}
 	return rc;
 }
 
@@ -314,6 +335,9 @@ main(int argc, char *argv[])
 		case OPT_LINES:
 			t.mode = 2;
 			break;
+		case OPT_MAX_WORDS:
+			t.max_words = (uint64_t)cli_num(optarg, "--max-words", 1, LLONG_MAX);
+			break;
 		default:
 			cli_usage_error("unknown option");
 		}
@@ -370,9 +394,10 @@ main(int argc, char *argv[])
 				cli_error("%s", err);
 			else if (t.c.verbose)
 				fprintf(stderr, "%s: docs=%llu bytes=%llu words=%llu "
-				    "vocab=%u merges=%u\n", cli_prog,
+				    "pruned=%llu vocab=%u merges=%u\n", cli_prog,
 				    (unsigned long long)t.docs, (unsigned long long)t.bytes,
-				    (unsigned long long)res.words, res.n_tokens,
+				    (unsigned long long)res.words,
+				    (unsigned long long)t.pruned, res.n_tokens,
 				    res.n_merges);
 			bpe_result_release(&res);
 		}

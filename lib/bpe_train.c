@@ -135,6 +135,25 @@ bpe_counter_merge(struct bpe_counter *dst, struct bpe_counter *src)
 }
 
 uint64_t
+bpe_counter_prune(struct bpe_counter *c, uint64_t min_count)
+{
+	struct bpe_counter *n = bpe_counter_new();
+	uint64_t before = c->used;
+	size_t i;
+
+	for (i = 0; i < c->cap; i++) {
+		const struct cword *e = &c->slot[i];
+		if (e->count >= min_count && e->count)
+			counter_add_hashed(n, c->arena + e->off, e->len, e->hash, e->count);
+	}
+	free(c->slot);
+	free(c->arena);
+	*c = *n;
+	free(n);
+	return before - c->used;
+}
+
+uint64_t
 bpe_counter_words(const struct bpe_counter *c)
 {
 	return c->used;

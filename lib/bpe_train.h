@@ -44,6 +44,12 @@ int	bpe_counter_add_text(struct bpe_counter *c, const struct pretok *p,
 	    struct pretok_state *s, const char *text, size_t n);
 /* Add every word of src to dst and empty src. */
 void	bpe_counter_merge(struct bpe_counter *dst, struct bpe_counter *src);
+/*
+ * Drop every word counted fewer than min_count times; returns how many
+ * distinct words went.  (A cap on memory for huge corpora: see bpe-train
+ * --max-words.)
+ */
+uint64_t bpe_counter_prune(struct bpe_counter *c, uint64_t min_count);
 uint64_t bpe_counter_words(const struct bpe_counter *c);	/* distinct words */
 size_t	bpe_counter_memory(const struct bpe_counter *c);	/* bytes held */
 
