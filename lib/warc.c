@@ -65,6 +65,8 @@ warc_sha1_update(struct warc_sha1 *s, const void *p, size_t n)
 {
 	const unsigned char *b = p;
 
+	if (n == 0)
+		return;
 	s->len += n;
 	if (s->nblk) {
 		size_t take = 64 - s->nblk < n ? 64 - s->nblk : n;

@@ -133,8 +133,11 @@ main(void)
 	html_doc_release(&d);
 
 	/* charsets */
-	html_sniff_charset("<html><head><META http-equiv=\"Content-Type\" "
-	    "content=\"text/html; charset=KOI8-R\">", 82, 1, &b);
+	{
+		const char *m1 = "<html><head><META http-equiv=\"Content-Type\" "
+		    "content=\"text/html; charset=KOI8-R\">";
+		html_sniff_charset(m1, strlen(m1), 1, &b);
+	}
 	CHECK_STREQ(b.p, "koi8-r");
 	html_sniff_charset("<meta charset='iso-8859-2'>", 27, 1, &b);
 	CHECK_STREQ(b.p, "iso-8859-2");

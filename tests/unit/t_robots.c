@@ -111,7 +111,7 @@ main(void)
 	CHECK_STREQ(tok, "ptk-crawl");
 	CHECK(robots_product_token("/x", tok) == 0);
 
-	robots_parse(&r, "User-agent: *\nCrawl-delay: 2.5\nDisallow: /a\n", 40, "x");
+	{ const char *cd = "User-agent: *\nCrawl-delay: 2.5\nDisallow: /a\n"; robots_parse(&r, cd, strlen(cd), "x"); }
 	CHECK(r.crawl_delay == 2.5);
 	CHECK(r.matched_group == 0);
 	robots_release(&r);

@@ -2,8 +2,9 @@
 . "$TESTS/data/crawl/lib.sh"
 start_server "$TESTS/data/crawl/site" --robots-status 404
 crawl-fetch -q --state s.db --delay 0 --no-compress "$BASE/slow/1" > /dev/null &
+first=$!
 sleep 0.4
 crawl-fetch --state s.db --no-compress "$BASE/page1.html"
 echo "exit $?" >&2
-wait
+wait $first
 crawl-fetch --state no/such/dir/s.db --no-compress "$BASE/page1.html"
