@@ -74,8 +74,7 @@ static const char help[] =
 "each distinct pre-token (word) per thread while counting, then about 40\n"
 "bytes plus 12 per byte of each distinct word while merging (100 MB of\n"
 "English and code: 336,000 words, 141 MB peak).  It does not grow with the\n"
-"size of the corpus beyond its distinct words.\n"
-"\n";
+"size of the corpus beyond its distinct words.\n";
 
 struct batch {
 	struct buf text;	/* texts back to back */

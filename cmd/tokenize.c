@@ -73,8 +73,7 @@ static const char help[] =
 "                       ideographic forms (rules: wordpiece-train(1))\n"
 "\n"
 "Memory: the vocabulary, one batch of documents (about 32 MB), and a cache\n"
-"of about 20 MB per thread.\n"
-"\n";
+"of about 20 MB per thread.\n";
 
 struct item {
 	size_t doc;
