@@ -14,8 +14,9 @@
  *   5. split: whitespace separates words and each punctuation character
  *      (ASCII 33-47, 58-64, 91-96, 123-126 and categories P*) is a word.
  *
- * Character properties come from utf8proc.  Invalid UTF-8 is dropped like
- * U+FFFD (counted in wp_words.invalid).  WordPiece then splits each word
+ * Character properties come from utf8proc.  wp_split() drops invalid UTF-8
+ * like U+FFFD (counted in wp_words.invalid); the tokenizer's encode refuses
+ * it (PTK_EFORMAT), as it has no token.  WordPiece then splits each word
  * greedily into the longest vocabulary entries, the pieces after the first
  * carrying the "##" prefix; a word with more than max_chars characters, or
  * one that cannot be covered, becomes [UNK].

@@ -57,7 +57,8 @@ wp_state_free(struct tok_state *s)
 	free(s);
 }
 
-static void
+/* Invalid UTF-8 has no token (HuggingFace cannot even take it): PTK_EFORMAT. */
+static int
 encode_span(const struct wp_tok *k, struct tok_state *s, const char *text,
     size_t n, struct idvec *out)
 {
@@ -65,13 +66,17 @@ encode_span(const struct wp_tok *k, struct tok_state *s, const char *text,
 	size_t i;
 
 	if (n == 0)
-		return;
+		return 0;
 	w->n = 0;
 	w->text.len = 0;
+	w->invalid = 0;
 	wp_split(&k->norm, text, n, w);
+	if (w->invalid)
+		return PTK_EFORMAT;
 	for (i = 0; i < w->n; i++)
 		wp_encode_word(k->v, w->text.p + w->start[i], w->len[i],
 		    w->nchars[i], k->max_chars, out);
+	return 0;
 }
 
 static int
@@ -81,10 +86,8 @@ wp_encode(const struct tokenizer *t, struct tok_state *s, const char *text,
 	const struct wp_tok *k = t->impl;
 	size_t seg = 0, i = 0, j;
 
-	if (k->nsp == 0) {
-		encode_span(k, s, text, n, out);
-		return 0;
-	}
+	if (k->nsp == 0)
+		return encode_span(k, s, text, n, out);
 	while (i < n) {
 		const struct wp_special *hit = NULL;
 
@@ -105,7 +108,8 @@ wp_encode(const struct tokenizer *t, struct tok_state *s, const char *text,
 			i++;
 			continue;
 		}
-		encode_span(k, s, text + seg, i - seg, out);
+		if (encode_span(k, s, text + seg, i - seg, out) != 0)
+			return PTK_EFORMAT;
 		if (out->n == out->cap) {
 			out->cap = out->cap ? out->cap * 2 : 64;
 			out->v = xreallocarray(out->v, out->cap, sizeof *out->v);
@@ -114,8 +118,7 @@ wp_encode(const struct tokenizer *t, struct tok_state *s, const char *text,
 		i += hit->n;
 		seg = i;
 	}
-	encode_span(k, s, text + seg, n - seg, out);
-	return 0;
+	return encode_span(k, s, text + seg, n - seg, out);
 }
 
 /* Replace every "from" in b with "to" (to is never longer than from). */
