@@ -469,9 +469,7 @@ crawl_add_seed(struct crawl *c, const char *url, size_t len)
 {
 	int rc;
 
-	if (http_url_resolve(NULL, url, len, &c->s1) != 0)
-		return PTK_EFORMAT;
-	if (http_url_origin(c->s1.p, &c->s2) != 0)
+	if (http_url_resolve_in(NULL, url, len, &c->s1, &c->s2, NULL) != 0)
 		return PTK_EFORMAT;
 	rc = db_add(c->db, c->s1.p, c->s2.p, 0, 0, NULL);
 	if (rc < 0)
@@ -831,25 +829,24 @@ url_retry(struct crawl *c, struct xfer *x, enum crawl_err kind, int status,
 	return 0;
 }
 
+/*
+ * Whether link (normalised, on host lhost) is in scope for a page on
+ * phost (pdomain: its registrable domain, for CRAWL_SCOPE_DOMAIN).
+ */
 static int
-in_scope(struct crawl *c, const char *page, const char *link)
+in_scope(struct crawl *c, int page_is_file, const char *phost,
+    const char *pdomain, const char *link, const char *lhost)
 {
-	if (http_url_is_file(link) != http_url_is_file(page))
+	if (http_url_is_file(link) != page_is_file)
 		return 0;
 	switch (c->o.scope) {
 	case CRAWL_SCOPE_HOST:
-		if (http_url_host(page, &c->s3) != 0 || http_url_host(link, &c->s4) != 0)
-			return 0;
-		return strcmp(c->s3.p, c->s4.p) == 0;
+		return strcmp(phost, lhost) == 0;
 	case CRAWL_SCOPE_DOMAIN: {
-		struct buf a = BUF_INIT, b = BUF_INIT;
+		struct buf b = BUF_INIT;
 		int same;
-		if (http_url_host(page, &c->s3) != 0 || http_url_host(link, &c->s4) != 0)
-			return 0;
-		http_registrable_domain(c->s3.p, &a);
-		http_registrable_domain(c->s4.p, &b);
-		same = strcmp(a.p, b.p) == 0;
-		buf_release(&a);
+		http_registrable_domain(lhost, &b);
+		same = strcmp(pdomain, b.p) == 0;
 		buf_release(&b);
 		return same;
 	}
@@ -863,23 +860,30 @@ in_scope(struct crawl *c, const char *page, const char *link)
 static int
 add_links(struct crawl *c, struct xfer *x)
 {
-	const char *base = x->u.url, *l;
-	struct buf b = BUF_INIT;
+	struct http_base *base = NULL;
+	struct buf phost = BUF_INIT, pdomain = BUF_INIT, lhost = BUF_INIT;
+	const char *l;
 	size_t i;
-	int rc = 0;
+	int rc = 0, page_is_file = http_url_is_file(x->u.url);
 
-	if (!c->o.follow || x->u.depth >= c->o.max_depth || c->doc.nofollow)
+	if (!c->o.follow || x->u.depth >= c->o.max_depth || c->doc.nofollow ||
+	    c->doc.nlinks == 0)
 		return 0;
 	if (c->doc.base.len > 0 &&
-	    http_url_resolve(x->u.url, c->doc.base.p, c->doc.base.len, &b) == 0)
-		base = b.p;
+	    http_url_resolve(x->u.url, c->doc.base.p, c->doc.base.len, &c->s1) == 0)
+		base = http_base_new(c->s1.p);
+	if (base == NULL && (base = http_base_new(x->u.url)) == NULL)
+		return 0;
+	if (http_url_host(x->u.url, &phost) != 0)
+		goto out;
+	if (c->o.scope == CRAWL_SCOPE_DOMAIN)
+		http_registrable_domain(phost.p, &pdomain);
 	for (i = 0, l = c->doc.links.p; i < c->doc.nlinks; i++, l += strlen(l) + 1) {
 		int added;
-		if (http_url_resolve(base, l, strlen(l), &c->s1) != 0)
+		if (http_url_resolve_in(base, l, strlen(l), &c->s1, &c->s2, &lhost) != 0)
 			continue;
-		if (!in_scope(c, x->u.url, c->s1.p))
-			continue;
-		if (http_url_origin(c->s1.p, &c->s2) != 0)
+		if (!in_scope(c, page_is_file, phost.p, pdomain.p ? pdomain.p : "",
+		    c->s1.p, lhost.p))
 			continue;
 		added = db_add(c->db, c->s1.p, c->s2.p, x->u.depth + 1, 0, NULL);
 		if (added < 0) {
@@ -888,7 +892,11 @@ add_links(struct crawl *c, struct xfer *x)
 		}
 		c->st.queued += added;
 	}
-	buf_release(&b);
+out:
+	http_base_free(base);
+	buf_release(&phost);
+	buf_release(&pdomain);
+	buf_release(&lhost);
 	return rc;
 }
 
@@ -1145,9 +1153,12 @@ page_done(struct crawl *c, struct xfer *x, CURLcode res, double now)
 		if (x->u.redirects >= c->o.max_redirects)
 			return url_fail(c, x, CRAWL_E_REDIRECT, (int)code,
 			    "too many redirects", now);
-		if (http_url_resolve(x->u.url, v, vl, &c->s1) != 0 ||
-		    http_url_is_file(c->s1.p) ||
-		    http_url_origin(c->s1.p, &c->s2) != 0)
+		struct http_base *b = http_base_new(x->u.url);
+		int bad = b == NULL ||
+		    http_url_resolve_in(b, v, vl, &c->s1, &c->s2, NULL) != 0 ||
+		    http_url_is_file(c->s1.p);
+		http_base_free(b);
+		if (bad)
 			return url_fail(c, x, CRAWL_E_REDIRECT, (int)code,
 			    "bad redirect", now);
 		added = db_add(c->db, c->s1.p, c->s2.p, x->u.depth, x->u.redirects + 1,

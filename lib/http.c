@@ -92,21 +92,45 @@ fix_escapes(char *s)
 	*w = '\0';
 }
 
-int
-http_url_resolve(const char *base, const char *ref, size_t ref_len,
-    struct buf *out)
+struct http_base {
+	CURLU *u;
+};
+
+struct http_base *
+http_base_new(const char *url)
 {
-	CURLU *u = curl_url();
+	struct http_base *b = xcalloc(1, sizeof *b);
+
+	b->u = curl_url();
+	if (b->u == NULL || curl_url_set(b->u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+		http_base_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void
+http_base_free(struct http_base *b)
+{
+	if (b == NULL)
+		return;
+	curl_url_cleanup(b->u);
+	free(b);
+}
+
+int
+http_url_resolve_in(const struct http_base *base, const char *ref,
+    size_t ref_len, struct buf *out, struct buf *origin, struct buf *hostout)
+{
+	CURLU *u = base ? curl_url_dup(base->u) : curl_url();
 	struct buf clean = BUF_INIT;
-	char *scheme = NULL, *host = NULL, *url = NULL;
+	char *scheme = NULL, *host = NULL, *port = NULL, *url = NULL;
 	int rc = PTK_EFORMAT;
 	size_t i;
 
 	if (u == NULL)
 		return PTK_ENOMEM;
 	if (clean_ref(ref, ref_len, &clean) != 0 || clean.len == 0)
-		goto out;
-	if (base && curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK)
 		goto out;
 	/* A reference that is only a fragment names the base itself (libcurl
 	 * would resolve it like a relative path). */
@@ -148,13 +172,43 @@ http_url_resolve(const char *base, const char *ref, size_t ref_len,
 	buf_reset(out);
 	if (buf_append(out, url, strlen(url)) != 0)
 		goto out;
+	if (origin) {
+		buf_reset(origin);
+		if (strcmp(scheme, "file") == 0) {
+			buf_append(origin, "file://", 7);
+		} else {
+			curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT);
+			buf_printf(origin, "%s://%s%s%s", scheme, host ? host : "",
+			    port ? ":" : "", port ? port : "");
+		}
+	}
+	if (hostout) {
+		buf_reset(hostout);
+		buf_append(hostout, host && strcmp(scheme, "file") != 0 ? host : "",
+		    host && strcmp(scheme, "file") != 0 ? strlen(host) : 0);
+	}
 	rc = 0;
 out:
 	curl_free(scheme);
 	curl_free(host);
+	curl_free(port);
 	curl_free(url);
 	curl_url_cleanup(u);
 	buf_release(&clean);
+	return rc;
+}
+
+int
+http_url_resolve(const char *base, const char *ref, size_t ref_len,
+    struct buf *out)
+{
+	struct http_base *b = NULL;
+	int rc;
+
+	if (base && (b = http_base_new(base)) == NULL)
+		return PTK_EFORMAT;
+	rc = http_url_resolve_in(b, ref, ref_len, out, NULL, NULL);
+	http_base_free(b);
 	return rc;
 }
 

@@ -27,6 +27,18 @@ int	http_url_resolve(const char *base, const char *ref, size_t ref_len,
 	    struct buf *out);
 
 /*
+ * The same against a parsed base (parse a page's URL once, then resolve
+ * all its links), also giving the origin and the host of the result when
+ * origin / host are not NULL.  A NULL base: ref must be absolute.
+ * http_base_new() returns NULL for a URL libcurl cannot parse.
+ */
+struct http_base;
+struct http_base *http_base_new(const char *url);
+void	http_base_free(struct http_base *b);		/* NULL: no-op */
+int	http_url_resolve_in(const struct http_base *base, const char *ref,
+	    size_t ref_len, struct buf *out, struct buf *origin, struct buf *host);
+
+/*
  * Parts of a normalised URL: the origin "scheme://host[:port]" (the unit of
  * politeness and of robots.txt), the host alone, and the path with its
  * query ("/a/b?c").  Each returns 0 or PTK_EFORMAT.

@@ -45,8 +45,8 @@ serve() {	# limit fanout: start the server, set $base
 measure() {	# label command...: time it (t.txt: seconds, peak RSS KiB)
 	local label=$1
 	shift
-	/usr/bin/time -f "%e %M" -o t.txt "$@"
-	printf '%s: %s s, peak RSS %s KiB\n' "$label" $(cat t.txt) >&3
+	/usr/bin/time -f "%e %M %U %S" -o t.txt "$@"
+	printf '%s: %s s, peak RSS %s KiB, CPU %s s user %s s sys\n' "$label" $(cat t.txt) >&3
 }
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
