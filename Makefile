@@ -95,13 +95,22 @@ check-reference: all
 	@scripts/install-deps --reference
 	tests/reference/run.sh
 
-# libFuzzer targets: clang, with ASan and UBSan, against a sanitized lib build.
+# libFuzzer targets: clang with ASan and UBSan.  The library is compiled once
+# into build/fuzz/libptk-fuzz.a (instrumented) and each target links it.
 FUZZ_CC = clang
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined $(CSTD) -Ilib -DPTK_VERSION='"$(VERSION)"'
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined $(CSTD) -fopenmp -Ilib -DPTK_VERSION='"$(VERSION)"'
+FUZZ_OBJ := $(patsubst lib/%.c,$(BUILD)/fuzz/obj/%.o,$(LIB_SRC))
 fuzz: $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) $(DEPS_STAMP)
+$(BUILD)/fuzz/obj/%.o: lib/%.c $(wildcard lib/*.h) $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fopenmp -o $@ $< $(LIB_SRC) $(LDLIBS_PTK)
+	$(say) FUZZCC $<
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+$(BUILD)/fuzz/libptk-fuzz.a: $(FUZZ_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/libptk-fuzz.a
+	$(say) FUZZLD $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/libptk-fuzz.a $(LDLIBS_PTK)
 
 # Man pages: docs/PROG.1.md -> build/man/PROG.1 (roff).
 MAN_SRC := $(sort $(wildcard docs/*.1.md))

@@ -541,16 +541,26 @@ tok_read(struct tok_reader *r, struct tok_rec *rec)
 		}
 		zio_consume(r->zio, len + 4);
 	} else {
-		size_t got;
+		/*
+		 * A record bigger than the window: read it in pieces, growing
+		 * the buffer only as bytes arrive, so that a hostile length in a
+		 * tiny file costs nothing.
+		 */
+		size_t got = 0, piece;
 		zio_consume(r->zio, 4);
 		buf_reset(&r->body);
-		if ((rc = buf_grow(&r->body, len)) != 0)
-			return reader_fail(r, rc, at, "record too long");
-		if ((rc = read_exact(r, r->body.p, len, &got)) < 0)
-			return rc;
-		if (rc == 0)
-			return reader_fail(r, PTK_EFORMAT, at, "truncated record");
-		r->body.len = len;
+		while (got < len) {
+			size_t n;
+			piece = len - got < ZIO_WINDOW ? len - got : ZIO_WINDOW;
+			if ((rc = buf_grow(&r->body, piece)) != 0)
+				return reader_fail(r, rc, at, "record too long");
+			if ((rc = read_exact(r, r->body.p + got, piece, &n)) < 0)
+				return rc;
+			if (rc == 0)
+				return reader_fail(r, PTK_EFORMAT, at, "truncated record");
+			got += n;
+			r->body.len = got;
+		}
 		rc = decode_body(r, (unsigned char *)r->body.p, len, rec, &why);
 	}
 	if (rc)

@@ -14,7 +14,8 @@
 
 #include "xalloc.h"
 
-#define WIN_CAP (2 * (size_t)ZIO_WINDOW)
+#define WIN_CAP (2 * (size_t)ZIO_WINDOW)	/* the most the window grows to */
+#define WIN_START ((size_t)1 << 18)		/* where it starts (> IN_CAP): small inputs stay cheap */
 #define IN_CAP ((size_t)1 << 17)
 
 struct zio_reader {
@@ -30,12 +31,15 @@ struct zio_reader {
 	ZSTD_DCtx *dctx;
 	unsigned char *in;	/* compressed input, IN_CAP bytes */
 	size_t in_pos, in_len;
-	unsigned char *win;	/* decoded window, WIN_CAP bytes */
+	unsigned char *win;	/* decoded window, win_cap bytes */
+	size_t win_cap;
 	size_t win_pos, win_len;
 	uint64_t consumed;	/* decoded offset of win[0] */
 	uint64_t raw_read;	/* bytes read from fd */
 	uint64_t frame_start;	/* file offset where the open frame began */
 	int64_t size;
+	const unsigned char *mem;	/* memory source (zio_reader_memopen), or NULL */
+	size_t mem_len, mem_pos;
 	char err[512];
 };
 
@@ -65,7 +69,8 @@ reader_new(int fd, const char *name)
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
 		r->size = st.st_size;
 	r->in = xmalloc(IN_CAP);
-	r->win = xmalloc(WIN_CAP);
+	r->win_cap = WIN_START;
+	r->win = xmalloc(r->win_cap);
 	return r;
 }
 
@@ -101,6 +106,19 @@ zio_reader_fdopen(struct zio_reader **rp, int fd, const char *name)
 	return 0;
 }
 
+int
+zio_reader_memopen(struct zio_reader **rp, const void *data, size_t len,
+    const char *name)
+{
+	struct zio_reader *r = reader_new(-1, name);
+
+	r->mem = data ? data : (const unsigned char *)"";
+	r->mem_len = len;
+	r->size = (int64_t)len;
+	*rp = r;
+	return 0;
+}
+
 void
 zio_reader_free(struct zio_reader *r)
 {
@@ -121,6 +139,13 @@ read_some(struct zio_reader *r, unsigned char *dst, size_t n)
 {
 	ssize_t k;
 
+	if (r->mem != NULL) {
+		k = (ssize_t)(n < r->mem_len - r->mem_pos ? n : r->mem_len - r->mem_pos);
+		memcpy(dst, r->mem + r->mem_pos, (size_t)k);
+		r->mem_pos += (size_t)k;
+		r->raw_read += (uint64_t)k;
+		return k;
+	}
 	do
 		k = read(r->fd, dst, n);
 	while (k < 0 && errno == EINTR);
@@ -179,7 +204,7 @@ produce(struct zio_reader *r)
 	ssize_t k;
 
 	if (!r->is_zstd) {
-		k = read_some(r, r->win + r->win_len, WIN_CAP - r->win_len);
+		k = read_some(r, r->win + r->win_len, r->win_cap - r->win_len);
 		if (k < 0)
 			return (int)k;
 		if (k == 0)
@@ -189,7 +214,7 @@ produce(struct zio_reader *r)
 	}
 	for (;;) {
 		ZSTD_inBuffer in = { r->in, r->in_len, r->in_pos };
-		ZSTD_outBuffer out = { r->win, WIN_CAP, r->win_len };
+		ZSTD_outBuffer out = { r->win, r->win_cap, r->win_len };
 		size_t ret;
 
 		if (r->in_pos == r->in_len && !r->raw_eof) {
@@ -224,7 +249,7 @@ produce(struct zio_reader *r)
 		}
 		r->mid_frame = ret != 0;
 		if (r->in_pos == r->in_len && r->raw_eof && r->mid_frame &&
-		    out.pos == r->win_len && out.pos < WIN_CAP)
+		    out.pos == r->win_len && out.pos < r->win_cap)
 			return reader_fail(r, PTK_EFORMAT,
 			    "at byte %llu: truncated zstd frame (frame starts at byte %llu)",
 			    (unsigned long long)r->raw_read,
@@ -254,6 +279,12 @@ zio_fill(struct zio_reader *r, size_t want, const unsigned char **p)
 			r->consumed += r->win_pos;
 			r->win_len -= r->win_pos;
 			r->win_pos = 0;
+		}
+		/* Keep at least half the window free for the decoder. */
+		if (r->win_cap < WIN_CAP && want > r->win_cap / 2) {
+			while (r->win_cap < WIN_CAP && want > r->win_cap / 2)
+				r->win_cap *= 2;
+			r->win = xrealloc(r->win, r->win_cap);
 		}
 		while (r->win_len < want && !r->eof)
 			if ((rc = produce(r)) != 0)

@@ -34,6 +34,9 @@ struct zio_writer;
 int	zio_reader_open(struct zio_reader **r, const char *path);
 /* Wrap an open descriptor (not closed by free); name is for messages. */
 int	zio_reader_fdopen(struct zio_reader **r, int fd, const char *name);
+/* Read data[0..len) (not copied: it must outlive the reader); for tests and fuzzing. */
+int	zio_reader_memopen(struct zio_reader **r, const void *data, size_t len,
+	    const char *name);
 void	zio_reader_free(struct zio_reader *r);	/* NULL is a no-op */
 
 /*
