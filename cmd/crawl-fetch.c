@@ -113,7 +113,7 @@ add_seeds(struct crawl *c, const char *path, size_t max)
 	const char *line;
 	size_t len;
 	uint64_t off, n = 0;
-	int rc;
+	int rc, ours = 0;
 
 	if ((rc = zio_reader_open(&z, path)) != 0) {
 		cli_error("%s", zio_errmsg(z));
@@ -128,16 +128,17 @@ add_seeds(struct crawl *c, const char *path, size_t max)
 		if (a == len || line[a] == '#')
 			continue;
 		if ((rc = crawl_add_seed(c, line + a, len - a)) != 0) {
+			ours = 1;
 			if (rc == PTK_EFORMAT)
 				cli_error("%s: line %llu at byte %llu: not an http, https or"
-				    " file URL", zio_name(z), (unsigned long long)n,
-				    (unsigned long long)off);
+				    " file URL of at most 8192 bytes", zio_name(z),
+				    (unsigned long long)n, (unsigned long long)off);
 			else
 				cli_error("%s", crawl_errmsg(c));
 			break;
 		}
 	}
-	if (rc < 0 && rc != PTK_EFORMAT && zio_errmsg(z)[0])
+	if (rc < 0 && !ours)
 		cli_error("%s", zio_errmsg(z));
 	zio_reader_free(z);
 	buf_release(&scratch);
@@ -366,7 +367,8 @@ main(int argc, char *argv[])
 		struct stat st;
 		if (is_url(argv[i]) && stat(argv[i], &st) != 0) {
 			if ((rc = crawl_add_seed(c, argv[i], strlen(argv[i]))) == PTK_EFORMAT)
-				cli_error("not an http, https or file URL: '%s'", argv[i]);
+				cli_error("not an http, https or file URL of at most 8192"
+				    " bytes: '%s'", argv[i]);
 			else if (rc != 0)
 				cli_error("%s", crawl_errmsg(c));
 		} else {
