@@ -4,8 +4,10 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "err.h"
 #include "pretok.h"
 #include "utf8.h"
@@ -14,9 +16,52 @@
 /* Unicode White_Space, which is what \s means to tiktoken and HuggingFace. */
 #define WS "\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}" \
 	"\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}"
-static const char gpt2_pcre[] =
-    "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^" WS "\\p{L}\\p{N}]+"
-    "|[" WS "]+(?![^" WS "])|[" WS "]+";
+
+/*
+ * The pattern with \s and \S spelled as Unicode White_Space: PCRE2's own \s
+ * also takes U+180E.  Inside a class \s becomes the list; \S stays there.
+ */
+static char *
+spell_ws(const char *pat)
+{
+	struct buf b = BUF_INIT;
+	const char *p;
+	int in_class = 0, rc = 0;
+
+	for (p = pat; *p && rc == 0; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			if (p[1] == 's')
+				rc = buf_printf(&b, in_class ? "%s" : "[%s]", WS);
+			else if (p[1] == 'S' && !in_class)
+				rc = buf_printf(&b, "[^%s]", WS);
+			else
+				rc = buf_append(&b, p, 2);
+			p++;
+		} else if (in_class && p[0] == '[' && p[1] == ':') {
+			/* a POSIX class such as [:alpha:] */
+			const char *e = strstr(p + 2, ":]");
+			size_t n = e ? (size_t)(e + 2 - p) : strlen(p);
+			rc = buf_append(&b, p, n);
+			p += n - 1;
+		} else if (!in_class && *p == '[') {
+			in_class = 1;
+			rc = buf_putc(&b, '[');
+			if (rc == 0 && p[1] == '^')
+				rc = buf_putc(&b, *++p);
+			if (rc == 0 && p[1] == ']')
+				rc = buf_putc(&b, *++p);	/* a literal ] first */
+		} else {
+			if (in_class && *p == ']')
+				in_class = 0;
+			rc = buf_putc(&b, *p);
+		}
+	}
+	if (rc != 0) {
+		buf_release(&b);
+		return xstrdup(pat);	/* unreachable: b has no cap */
+	}
+	return b.p ? b.p : xstrdup("");
+}
 
 struct pretok {
 	pcre2_code *code;
@@ -36,16 +81,22 @@ pretok_new(struct pretok **pp, const char *pattern, char *err, size_t errlen)
 	struct pretok *p;
 	int ec;
 	PCRE2_SIZE eo;
-	const char *src;
+	char *src;
 
 	*pp = NULL;
 	p = xcalloc(1, sizeof *p);
 	p->gpt2 = pattern == NULL || strcmp(pattern, PRETOK_GPT2_PATTERN) == 0;
 	p->pattern = xstrdup(pattern ? pattern : PRETOK_GPT2_PATTERN);
-	src = p->gpt2 ? gpt2_pcre : pattern;
+	src = spell_ws(p->pattern);
 	p->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
 	    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
+	free(src);
 	if (p->code == NULL) {
+		/* Say where in the pattern as given. */
+		pcre2_code *c = pcre2_compile((PCRE2_SPTR)p->pattern,
+		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP |
+		    PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
+		pcre2_code_free(c);
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(ec, msg, sizeof msg);
 		snprintf(err, errlen, "bad pattern at offset %zu: %s", (size_t)eo,

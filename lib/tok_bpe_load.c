@@ -773,23 +773,33 @@ b64decode(const char *s, size_t n, unsigned char *out)
 	return (long)o;
 }
 
-/* Special tokens of the well-known encodings, by file name. */
+/* The patterns and special tokens of the well-known encodings, by file name. */
+#define CL100K_PATTERN "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|" \
+	"\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"
+#define O200K_PATTERN "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*" \
+	"[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|" \
+	"[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+" \
+	"[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|" \
+	"\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"
 static const struct {
 	const char *name;
+	const char *pattern;	/* NULL: GPT-2's */
 	const char *tok[6];
 	uint32_t id[6];
-} known_specials[] = {
-	{ "gpt2", { "<|endoftext|>" }, { 50256 } },
-	{ "r50k_base", { "<|endoftext|>" }, { 50256 } },
-	{ "p50k_base", { "<|endoftext|>" }, { 50256 } },
-	{ "cl100k_base", { "<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>",
-	    "<|fim_suffix|>", "<|endofprompt|>" }, { 100257, 100258, 100259,
-	    100260, 100276 } },
-	{ "o200k_base", { "<|endoftext|>", "<|endofprompt|>" }, { 199999, 200018 } },
+} known_encodings[] = {
+	{ "gpt2", NULL, { "<|endoftext|>" }, { 50256 } },
+	{ "r50k_base", NULL, { "<|endoftext|>" }, { 50256 } },
+	{ "p50k_base", NULL, { "<|endoftext|>" }, { 50256 } },
+	{ "cl100k_base", CL100K_PATTERN, { "<|endoftext|>", "<|fim_prefix|>",
+	    "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>" },
+	    { 100257, 100258, 100259, 100260, 100276 } },
+	{ "o200k_base", O200K_PATTERN, { "<|endoftext|>", "<|endofprompt|>" },
+	    { 199999, 200018 } },
 };
 
 static int
-load_tiktoken(struct bpe_model *m, const char *path, char *err, size_t errlen)
+load_tiktoken(struct bpe_model *m, const char *path, char **pattern, char *err,
+    size_t errlen)
 {
 	struct buf text = BUF_INIT;
 	const char *p, *end, *base;
@@ -852,19 +862,21 @@ load_tiktoken(struct bpe_model *m, const char *path, char *err, size_t errlen)
 	m->ignore_merges = 1;
 	dup = xstrdup(path);
 	base = basename(dup);
-	for (i = 0; i < sizeof known_specials / sizeof known_specials[0]; i++) {
-		size_t ln = strlen(known_specials[i].name), k;
-		if (strncmp(base, known_specials[i].name, ln) != 0 ||
+	for (i = 0; i < sizeof known_encodings / sizeof known_encodings[0]; i++) {
+		size_t ln = strlen(known_encodings[i].name), k;
+		if (strncmp(base, known_encodings[i].name, ln) != 0 ||
 		    strcmp(base + ln, ".tiktoken") != 0)
 			continue;
-		for (k = 0; k < 6 && known_specials[i].tok[k]; k++) {
+		if (known_encodings[i].pattern)
+			*pattern = xstrdup(known_encodings[i].pattern);
+		for (k = 0; k < 6 && known_encodings[i].tok[k]; k++) {
 			const char *why;
-			const char *s = known_specials[i].tok[k];
-			if (known_specials[i].id[k] < m->n &&
-			    m->len[known_specials[i].id[k]] != BPE_NONE)
+			const char *s = known_encodings[i].tok[k];
+			if (known_encodings[i].id[k] < m->n &&
+			    m->len[known_encodings[i].id[k]] != BPE_NONE)
 				continue;
-			if (bpe_model_set(m, known_specials[i].id[k], s, strlen(s), &why) == 0)
-				bpe_model_add_special(m, known_specials[i].id[k]);
+			if (bpe_model_set(m, known_encodings[i].id[k], s, strlen(s), &why) == 0)
+				bpe_model_add_special(m, known_encodings[i].id[k]);
 		}
 	}
 	free(dup);
@@ -891,7 +903,7 @@ tok_bpe_load(struct tokenizer **t, const char *path, enum tok_bpe_format f,
 		rc = load_hf_json(&m, path, &pattern, err, errlen);
 		break;
 	case TOK_BPE_TIKTOKEN:
-		rc = load_tiktoken(&m, path, err, errlen);
+		rc = load_tiktoken(&m, path, &pattern, err, errlen);
 		break;
 	default:
 		rc = PTK_EAPI;

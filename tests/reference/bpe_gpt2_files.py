@@ -5,7 +5,8 @@ that the npm package tiktoken ships (encoders/gpt2.json, "bpe_ranks": lines
   OUT/gpt2.tiktoken        "<base64 token> <rank>" lines
   OUT/vocab.json + merges.txt   GPT-2's own pair (merges recovered from ranks)
   OUT/tokenizer.json       HuggingFace BPE model with the ByteLevel pre-tokenizer
-usage: bpe_gpt2_files.py TIKTOKEN_PACKAGE_DIR OUT_DIR
+Each further ENCODING (cl100k_base, o200k_base) gets OUT/ENCODING.tiktoken.
+usage: bpe_gpt2_files.py TIKTOKEN_PACKAGE_DIR OUT_DIR [ENCODING ...]
 """
 import base64
 import json
@@ -25,10 +26,8 @@ def byte_chars():
     return chars
 
 
-def main():
-    pkg, out = sys.argv[1], sys.argv[2]
-    os.makedirs(out, exist_ok=True)
-    enc = json.load(open(os.path.join(pkg, "encoders", "gpt2.json")))
+def load(pkg, name):
+    enc = json.load(open(os.path.join(pkg, "encoders", name + ".json")))
     ranks = {}
     for line in enc["bpe_ranks"].split("\n"):
         f = line.split(" ")
@@ -36,6 +35,18 @@ def main():
             continue
         for i, b in enumerate(f[2:]):
             ranks[base64.b64decode(b)] = int(f[1]) + i
+    return enc, ranks
+
+
+def main():
+    pkg, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    for name in sys.argv[3:]:
+        _, ranks = load(pkg, name)
+        with open(os.path.join(out, name + ".tiktoken"), "w") as f:
+            for tok, r in sorted(ranks.items(), key=lambda kv: kv[1]):
+                f.write("%s %d\n" % (base64.b64encode(tok).decode(), r))
+    enc, ranks = load(pkg, "gpt2")
     assert sorted(ranks.values()) == list(range(len(ranks)))
     by_rank = sorted(ranks.items(), key=lambda kv: kv[1])
     with open(os.path.join(out, "gpt2.tiktoken"), "w") as f:

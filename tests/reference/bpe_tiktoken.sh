@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# bpe_tiktoken.sh - tokenize with GPT-2's vocabulary gives exactly tiktoken's
-# ids: the fixture (prose, code, Japanese, emoji, whitespace runs, digits,
+# bpe_tiktoken.sh - tokenize with GPT-2's vocabulary (and cl100k_base's and
+# o200k_base's, with their patterns) gives exactly tiktoken's ids: the fixture (prose, code, Japanese, emoji, whitespace runs, digits,
 # contractions, CRLF), thousands of random mixtures of such pieces, and the
-# license texts of this system; from all three vocabulary files (.tiktoken,
-# vocab.json + merges.txt, tokenizer.json), with 1 and 2 threads.
+# license texts of this system; for GPT-2 from all three vocabulary files
+# (.tiktoken, vocab.json + merges.txt, tokenizer.json); with 1 and 2 threads.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 data=$here/../data/bpe
@@ -16,7 +16,7 @@ export NODE_PATH=$npm_dir/node_modules
 work=$(mktemp -d "${TMPDIR:-/tmp}/ptk-ref-bpe.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-python3 "$here/bpe_gpt2_files.py" "$npm_dir/node_modules/tiktoken" gpt2
+python3 "$here/bpe_gpt2_files.py" "$npm_dir/node_modules/tiktoken" gpt2 cl100k_base o200k_base
 
 # Texts: the fixture, random mixtures, and real documents.
 cp "$data/gpt2-sample.txt" t0.txt
@@ -39,28 +39,32 @@ done
 cat > tt.js <<'JS'
 const fs = require('fs');
 const { get_encoding } = require('tiktoken');
-const enc = get_encoding('gpt2');
-for (const f of process.argv.slice(2)) {
+const [name, ...files] = process.argv.slice(2);
+const enc = get_encoding(name);
+for (const f of files) {
   const ids = enc.encode_ordinary(fs.readFileSync(f, 'utf8'));
-  fs.writeFileSync(f + '.want', JSON.stringify(Array.from(ids)) + '\n');
+  fs.writeFileSync(f + '.' + name, JSON.stringify(Array.from(ids)) + '\n');
 }
 enc.free();
 JS
-node tt.js t*.txt
-cmp "$data/gpt2-sample.ids" t0.txt.want || { echo "the fixture's ids are not tiktoken's" >&2; exit 1; }
+for e in gpt2 cl100k_base o200k_base; do node tt.js $e t*.txt; done
+cmp "$data/gpt2-sample.ids" t0.txt.gpt2 || { echo "the fixture's ids are not tiktoken's" >&2; exit 1; }
 
 fail=0
-for v in gpt2/gpt2.tiktoken gpt2 gpt2/tokenizer.json; do
+check() {	# ENCODING VOCAB
 	for j in 1 2; do
-		tokenize -j $j --vocab "$v" --ignore-special --text t*.txt -o out.tok
+		tokenize -j $j --vocab "$2" --ignore-special --text t*.txt -o out.tok
 		tokcat out.tok | jq -c '.tokens' > got
-		for f in t*.txt; do cat "$f.want"; done > want
+		for f in t*.txt; do cat "$f.$1"; done > want
 		if ! cmp -s got want; then
-			echo "bpe_tiktoken: $v -j $j: ids differ from tiktoken's" >&2
+			echo "bpe_tiktoken: $2 -j $j: ids differ from tiktoken's $1" >&2
 			fail=1
 		fi
 	done
-done
+}
+for v in gpt2/gpt2.tiktoken gpt2 gpt2/tokenizer.json; do check gpt2 "$v"; done
+check cl100k_base gpt2/cl100k_base.tiktoken
+check o200k_base gpt2/o200k_base.tiktoken
 n=$(ls t*.txt | wc -l)
-echo "bpe_tiktoken: $n texts, $(wc -c < want) bytes of ids, 3 vocabulary files x 2 thread counts"
+echo "bpe_tiktoken: $n texts; gpt2 (3 vocabulary files), cl100k_base, o200k_base; 1 and 2 threads"
 exit $fail
