@@ -6,7 +6,7 @@
 #   FRONTIER  URLs the frontier grows to in the memory run (default 1000000)
 #
 # 1. pages/s: crawl-fetch --follow over a generated site of PAGES HTML pages
-#    (about 3 KiB each, 10 links per page) served by server.c on 127.0.0.1,
+#    (about 1.6 KiB each, 10 links per page) served by server.c on 127.0.0.1,
 #    politeness off for localhost (--delay 0, 16 connections), doc records
 #    and state written as usual; the same site crawled by wget2 -r (16
 #    threads), the fastest recursive crawler packaged in Debian.

@@ -3,7 +3,7 @@
  * (127.0.0.1 only; one epoll thread, keep-alive).
  *
  * usage: server PORTFILE LIMIT FANOUT LIFETIME
- *   /gen/N        an HTML page of about 3 KiB linking to /gen/(N*FANOUT+1)
+ *   /gen/N        an HTML page of about 1.6 KiB linking to /gen/(N*FANOUT+1)
  *                 ... /gen/(N*FANOUT+FANOUT), those below LIMIT
  *   /robots.txt   allows everything but /private/
  *   else          404
