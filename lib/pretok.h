@@ -7,8 +7,9 @@
  *
  * The default pattern is GPT-2's
  *   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
- * with \s spelled out as Unicode White_Space (what tiktoken's and
- * HuggingFace's regex engines mean by \s; PCRE2's own \s differs at U+180E).
+ * In this and any other pattern \s and \S are spelled out as Unicode
+ * White_Space (what tiktoken's and HuggingFace's regex engines mean by \s;
+ * PCRE2's own \s differs at U+180E).
  * Text may hold invalid UTF-8: bytes no alternative can match come out as
  * pieces of their own (each maximal run of them is one piece).
  */

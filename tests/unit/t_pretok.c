@@ -53,6 +53,13 @@ gpt2_pieces(void)
 	}
 	pretok_state_free(s);
 	pretok_free(p);
+	/* \s in a user's pattern is White_Space too, also inside a class */
+	CHECK(pretok_new(&p, "\\s+|[^\\s]+|[[:alpha:]\\s]", err, sizeof err) == 0);
+	s = pretok_state_new(p);
+	pieces(p, s, "a \xe1\xa0\x8e\xc2\x85" "b", 8, out, sizeof out);
+	CHECK_STREQ(out, "a| |\xe1\xa0\x8e|\xc2\x85|b");
+	pretok_state_free(s);
+	pretok_free(p);
 	CHECK(pretok_new(&p, "(a", err, sizeof err) < 0);
 	CHECK(strstr(err, "offset 2") != NULL);
 }
