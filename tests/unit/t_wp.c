@@ -228,6 +228,24 @@ test_full(void)
 	/* Special tokens written in the text are matched before the pipeline. */
 	CHECK_STREQ(encode(t, "[CLS]want[SEP] [cls]"), "[CLS] want [SEP] [UNK] [UNK] [UNK]");
 	CHECK_STREQ(decode(t, "[CLS] want [SEP]"), "[CLS] want [SEP]");
+	/* Invalid UTF-8 has no token: the encoder refuses it. */
+	{
+		struct tok_state *s2 = t->ops->state_new(t);
+		struct idvec bad = { 0 };
+		CHECK(t->ops->encode(t, s2, "want \xff", 6, &bad) == PTK_EFORMAT);
+		free(bad.v);
+		t->ops->state_free(s2);
+	}
+	/* Cut points for parallel encoding: right after ASCII whitespace. */
+	CHECK(tok_wp_can_cut(t));
+	CHECK(tok_wp_cut("ab cd\nef", 8, 1) == 3 && tok_wp_cut("ab cd\nef", 8, 4) == 6);
+	CHECK(tok_wp_cut("abcdef", 6, 2) == 6 && tok_wp_cut("ab cd", 5, 9) == 5);
+	t->ops->free(t);
+	{
+		struct tokenizer_opts plain = { .lowercase = -1, .ignore_special = 1 };
+		CHECK(load(&t, "full.txt", vocab, &plain, err, sizeof err) == 0);
+		CHECK_STREQ(encode(t, "[CLS]want"), "[UNK] [UNK] [UNK] want");
+	}
 	/* The same vocabulary given as a folder. */
 	t->ops->free(t);
 	{
