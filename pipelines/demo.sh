@@ -1,58 +1,29 @@
 #!/usr/bin/env bash
-# demo.sh - the end-to-end pipeline on the bundled sample corpus (data/kjv.jsonl.zst):
-# dedup -> decontaminate -> train a BPE vocabulary -> tokenize -> shard -> train a
-# tiny GPT -> sample from it.  Each stage runs when its program is built.
-# Output goes to ${PTK_DEMO_DIR:-build/demo}.
+# demo.sh - what `make demo` runs: the whole GPT-2 pipeline, offline, on the
+# bundled corpus (data/kjv.jsonl.zst, the King James Bible).
+#
+# The corpus is first published as a small local web site (one page per
+# chapter, linked from book pages and an index), then pipelines/gpt2.sh crawls
+# it through file:// URLs and runs dedup, decontamination against
+# data/benchmarks/verses.jsonl, bpe-train, tokenize, shard, train and sample.
+# Output: ${PTK_DEMO_DIR:-build/demo}; STEPS (default 300) sets training length.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-bin=$top/bin
-out=${PTK_DEMO_DIR:-$top/build/demo}
-corpus=$top/data/kjv.jsonl.zst
+. "$(dirname "$0")/common.sh"
+out=${PTK_DEMO_DIR:-$ptk_top/build/demo}
+rm -rf "$out"
 mkdir -p "$out"
-have() { [ -x "$bin/$1" ]; }
-step() { printf '\n== %s\n' "$*"; }
 
-step "the corpus"
-"$bin/tokcat" --count "$corpus"
-text=$corpus
+step "publishing the bundled corpus as a local site"
+tokcat "$ptk_top/data/kjv.jsonl.zst" | python3 "$ptk_top/pipelines/make-site.py" "$out/site"
+echo "$(find "$out/site" -name '*.html' | wc -l) pages in $out/site" >&2
 
-if have dedup; then
-	step "dedup: exact and near-duplicate removal"
-	"$bin/dedup" -o "$out/dedup.jsonl.zst" "$text"
-	"$bin/tokcat" --count "$out/dedup.jsonl.zst"
-	text=$out/dedup.jsonl.zst
-fi
+export BENCH=${BENCH:-verses=$ptk_top/data/benchmarks/verses.jsonl}
+export STEPS=${STEPS:-300} VOCAB_SIZE=${VOCAB_SIZE:-4096}
+"$ptk_top/pipelines/gpt2.sh" "$out/gpt2" "file://$out/site/index.html"
 
-if have benchmark-decontaminate && [ -d "$top/data/benchmarks" ]; then
-	step "benchmark-decontaminate: drop documents that overlap evaluation sets"
-	"$bin/benchmark-decontaminate" --benchmarks "$top/data/benchmarks" \
-	    -o "$out/clean.jsonl.zst" "$text"
-	text=$out/clean.jsonl.zst
-fi
-
-if have bpe-train && have tokenize; then
-	step "bpe-train: a byte-level BPE vocabulary of 4096"
-	"$bin/bpe-train" --vocab-size 4096 --special-tokens '<|endoftext|>' \
-	    -o "$out/bpe" "$text"
-	step "tokenize"
-	"$bin/tokenize" --vocab "$out/bpe" --eos -o "$out/tokens.zst" "$text"
-	"$bin/tokcat" --count "$out/tokens.zst"
-	"$bin/tokcat" --head 1 "$out/tokens.zst" | cut -c 1-120
-fi
-
-if have shard && [ -f "$out/tokens.zst" ]; then
-	step "shard: shuffled, checksummed shards with a validation split"
-	rm -rf "$out/shards"
-	"$bin/shard" --val-fraction 0.05 --seed 1 -o "$out/shards" "$out/tokens.zst"
-	"$bin/shard" --verify "$out/shards"
-fi
-
-if have train && [ -d "$out/shards" ]; then
-	step "train: a tiny GPT on 2 cores"
-	rm -rf "$out/ckpt"
-	"$bin/train" --data "$out/shards" --model gpt-tiny --steps "${PTK_DEMO_STEPS:-300}" \
-	    --out "$out/ckpt" --log "$out/train.jsonl" --seed 1
-	tail -n 2 "$out/train.jsonl"
-fi
-
-printf '\ndemo finished; outputs in %s\n' "$out"
+first=$(jq -s 'map(select(.val_loss != null)) | first | .val_loss' "$out/gpt2/train.jsonl")
+last=$(jq -s 'map(select(.val_loss != null)) | last | .val_loss' "$out/gpt2/train.jsonl")
+printf '\nvalidation loss: %s -> %s (ln V = %s)\n' "$first" "$last" \
+    "$(awk -v v="$VOCAB_SIZE" 'BEGIN{printf "%.3f", log(v)}')"
+awk -v a="$first" -v b="$last" 'BEGIN{exit !(b < a)}' || { echo "demo: the loss did not fall" >&2; exit 1; }
+echo "demo finished; outputs in $out/gpt2"
