@@ -161,10 +161,15 @@ tick(const struct crawl_stats *s, void *arg)
 	for (i = 0; i < CRAWL_E_N; i++)
 		failed += s->failed[i];
 	fprintf(stderr, "\r%s: %llu pages, %.1f pages/s, %.1f KiB/s, queue %lld,"
-	    " active %d, failed %llu ", cli_prog, (unsigned long long)s->pages,
+	    " active %d, failed %llu", cli_prog, (unsigned long long)s->pages,
 	    s->elapsed > 0 ? (double)s->pages / s->elapsed : 0.0,
 	    s->elapsed > 0 ? (double)s->bytes / 1024 / s->elapsed : 0.0,
 	    (long long)s->queued, s->active, (unsigned long long)failed);
+	for (i = 0; i < CRAWL_E_N; i++)
+		if (s->failed[i])
+			fprintf(stderr, " %s=%llu", crawl_err_name((enum crawl_err)i),
+			    (unsigned long long)s->failed[i]);
+	fputs("   ", stderr);
 }
 
 static void
