@@ -296,7 +296,7 @@ add_text(struct reader *r, const char *name, const char *text, size_t n,
 	return 0;
 }
 
-/* Plain text, cut into chunks at line ends (words never span a line). */
+/* Plain text, cut into chunks at whitespace (which no word spans). */
 static int
 read_text(struct reader *r, const char *path, char *err, size_t errlen)
 {
@@ -330,18 +330,22 @@ read_text(struct reader *r, const char *path, char *err, size_t errlen)
 				    errlen);
 			break;
 		}
+		/* Cut after the last ASCII whitespace of the new bytes. */
+		for (nl = pend.p + pend.len + got; nl > pend.p + pend.len; nl--)
+			if (nl[-1] == '\n' || nl[-1] == ' ' || nl[-1] == '\t' ||
+			    nl[-1] == '\r')
+				break;
 		pend.len += (size_t)got;
-		nl = memrchr(pend.p, '\n', pend.len);
-		if (nl == NULL) {
+		if (nl == pend.p + pend.len - got) {
 			if (pend.len > max) {
-				snprintf(err, errlen, "%s: at byte %llu: line longer than the limit of %zu bytes (see --max-record)",
+				snprintf(err, errlen, "%s: at byte %llu: no whitespace in %zu bytes (see --max-record)",
 				    zio_name(z), (unsigned long long)off, max);
 				rc = PTK_ELIMIT;
 				break;
 			}
 			continue;
 		}
-		cut = (size_t)(nl - pend.p) + 1;
+		cut = (size_t)(nl - pend.p);
 		if ((rc = add_text(r, zio_name(z), pend.p, cut, off, err, errlen)) != 0)
 			break;
 		memmove(pend.p, pend.p + cut, pend.len - cut);
