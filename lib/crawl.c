@@ -1317,8 +1317,8 @@ fill(struct crawl *c, double now, double *wake)
 				continue;
 			}
 			if (h->rb.status == ROBOTS_DISALLOW_ALL) {
-				if (db_delay_origin(c->db, h->origin, h->rb_retry_at) != 0)
-					rc = db_fail(c);
+				/* robots.txt failed: wait for its retry (the
+				 * origin's queue was pushed back when it failed). */
 				db_url_release(&u[i]);
 				continue;
 			}
