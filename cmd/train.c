@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "nn/enctrain.h"
 #include "nn/tokdata.h"
 #include "tokenizer.h"
 #include "nn/trainer.h"
@@ -105,7 +106,9 @@ static const char help[] =
 "      --resume PATH     continue from a checkpoint or an --out folder; a\n"
 "                        stream run skips the records it had consumed\n"
 "\n"
-"train sample --checkpoint FILE ...   generate tokens (train sample --help)\n";
+"train sample --checkpoint FILE ...   generate tokens (train sample --help)\n"
+"train --model bert-tiny|roberta-tiny|albert-tiny ...   encoders\n"
+"                        (train --model bert-tiny --help)\n";
 
 struct run {
 	struct cli_common c;
@@ -267,6 +270,8 @@ main(int argc, char *argv[])
 
 	if (argc > 1 && strcmp(argv[1], "sample") == 0)
 		return train_sample_main(argc - 1, argv + 1);
+	if (enc_wants(argc, argv))	/* BERT, RoBERTa, ALBERT */
+		return enc_train_main(argc, argv);
 	cli_init(argv, "usage: train (--data PATH | --stream) --model "
 	    "PRESET|CONFIG.json --steps N [options] [file ...]", help);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "B:d:m:n:T:",

@@ -1,0 +1,707 @@
+/*
+ * enctrain.c - the encoder pre-training run: records (a shard folder or a
+ * token-record file) in a shuffled order every epoch, padded batches, MLM
+ * with the records' labels or masks made in-process every epoch (dynamic
+ * masking, lib/mask.h), NSP / SOP from the example label, AdamW on the
+ * trainer core's schedules, JSON Lines metrics.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "mask.h"
+#include "shard.h"
+#include "tokrec.h"
+#include "xalloc.h"
+#include "nn/bert.h"
+#include "nn/enctrain.h"
+
+enum {
+	OPT_VAL = CLI_OPT_FIRST_PROGRAM_OPT, OPT_VAL_FRACTION, OPT_LR,
+	OPT_MIN_LR, OPT_WARMUP, OPT_SCHEDULE, OPT_DECAY_STEPS, OPT_WD,
+	OPT_BETA2, OPT_CLIP, OPT_EVAL_EVERY, OPT_EVAL_BATCHES, OPT_LOG,
+	OPT_SEED, OPT_SHARE, OPT_MASK_PROB, OPT_DYNAMIC, OPT_ACCUM,
+};
+
+static const struct option longopts[] = {
+	CLI_LONGOPTS,
+	{ "batch", required_argument, NULL, 'B' },
+	{ "data", required_argument, NULL, 'd' },
+	{ "model", required_argument, NULL, 'm' },
+	{ "steps", required_argument, NULL, 'n' },
+	{ "seq-len", required_argument, NULL, 'T' },
+	{ "val", required_argument, NULL, OPT_VAL },
+	{ "val-fraction", required_argument, NULL, OPT_VAL_FRACTION },
+	{ "accum", required_argument, NULL, OPT_ACCUM },
+	{ "lr", required_argument, NULL, OPT_LR },
+	{ "min-lr", required_argument, NULL, OPT_MIN_LR },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
+	{ "decay-steps", required_argument, NULL, OPT_DECAY_STEPS },
+	{ "weight-decay", required_argument, NULL, OPT_WD },
+	{ "beta2", required_argument, NULL, OPT_BETA2 },
+	{ "clip", required_argument, NULL, OPT_CLIP },
+	{ "eval-every", required_argument, NULL, OPT_EVAL_EVERY },
+	{ "eval-batches", required_argument, NULL, OPT_EVAL_BATCHES },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "share", required_argument, NULL, OPT_SHARE },
+	{ "mask-prob", required_argument, NULL, OPT_MASK_PROB },
+	{ "dynamic-mask", no_argument, NULL, OPT_DYNAMIC },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char help[] =
+"Pre-train a BERT, RoBERTa or ALBERT encoder on token records.\n"
+"\n"
+"  -m, --model NAME      bert-tiny roberta-tiny albert-tiny bert-base\n"
+"                        roberta-base albert-base (vocabulary: the data's)\n"
+"  -d, --data PATH       a shard folder (its val split validates) or a\n"
+"                        token-record file: masked records (mask-gen), or\n"
+"                        pair / seq records masked here every epoch\n"
+"      --val FILE        validation records (default: the folder's val\n"
+"                        split, else the last --val-fraction, 0.05)\n"
+"      --share MODE      ALBERT cross-layer sharing: all attention ffn none\n"
+"      --dynamic-mask    mask in-process every epoch even when the records\n"
+"                        carry labels (RoBERTa always does)\n"
+"      --mask-prob P     share of tokens to predict when masking (0.15)\n"
+"  -n, --steps N         optimizer steps (required)\n"
+"  -T, --seq-len N       tokens per sequence; longer records are cut\n"
+"                        (default: the model's context)\n"
+"  -B, --batch N         sequences per micro-batch (default 8)\n"
+"      --accum N         micro-batches per step (default 1)\n"
+"      --lr X --min-lr X --warmup N --schedule S --decay-steps N\n"
+"      --weight-decay X --beta2 X --clip X --seed S\n"
+"                        as for GPT models (lr 1e-4, beta2 0.999, wd 0.01)\n"
+"      --eval-every N    validation every N steps (default 100)\n"
+"      --eval-batches N  micro-batches per validation (default 20)\n"
+"      --log FILE        metrics as JSON Lines, one per step\n";
+
+int
+enc_wants(int argc, char *argv[])
+{
+	for (int i = 1; i < argc; i++) {
+		const char *v = NULL;
+		if ((strcmp(argv[i], "-m") == 0 ||
+		    strcmp(argv[i], "--model") == 0) && i + 1 < argc)
+			v = argv[i + 1];
+		else if (strncmp(argv[i], "--model=", 8) == 0)
+			v = argv[i] + 8;
+		else if (strncmp(argv[i], "-m", 2) == 0 && argv[i][2])
+			v = argv[i] + 2;
+		if (v && bert_is_preset(v))
+			return 1;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	return 0;
+}
+
+/* ---- records ---- */
+
+/* Records of one split: a shard folder's, or a file's held in memory. */
+struct recs {
+	const struct shardset *set;
+	int split;
+	uint64_t first, n;		/* records first .. first+n-1 */
+	/* file-backed */
+	struct tok_rec *r;
+	struct buf mem;			/* all arrays, back to back */
+	const char *name;
+};
+
+static int
+recs_get(const struct recs *s, uint64_t i, struct tok_rec *rec,
+    struct shard_recbuf *b)
+{
+	if (s->set)
+		return shardset_record(s->set, s->split, s->first + i, rec, b);
+	*rec = s->r[s->first + i];
+	return 0;
+}
+
+/* Read a token-record file whole into s; *hdr gets its header. */
+static int
+recs_load(struct recs *s, const char *path, struct tok_header *hdr)
+{
+	struct tok_reader *rd;
+	struct tok_rec rec;
+	size_t cap = 0, *off = NULL;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->name = path;
+	rc = tok_reader_open(&rd, path);
+	if (rc <= 0) {
+		if (rc == 0)
+			cli_error("%s: no records", path);
+		else
+			cli_error("%s", tok_reader_errmsg(rd));
+		tok_reader_free(rd);
+		exit(rc == 0 || rc == PTK_EFORMAT || rc == PTK_ELIMIT ?
+		    CLI_EXIT_DATA : CLI_EXIT_IO);
+	}
+	*hdr = *tok_reader_header(rd);
+	/* Arrays go into one buffer (4-byte aligned parts); pointers are
+	 * fixed up at the end, as the buffer moves while it grows. */
+	while ((rc = tok_read(rd, &rec)) == 1) {
+		size_t o;
+		if (s->n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			s->r = xrealloc(s->r, cap * sizeof(*s->r));
+			off = xrealloc(off, cap * 5 * sizeof(size_t));
+		}
+		o = s->mem.len;
+		off[s->n * 5] = o;
+		buf_append(&s->mem, rec.tokens, rec.n * 4);
+		off[s->n * 5 + 1] = rec.labels ? s->mem.len : (size_t)-1;
+		if (rec.labels)
+			buf_append(&s->mem, rec.labels, rec.n * 4);
+		off[s->n * 5 + 2] = s->mem.len;
+		buf_append(&s->mem, rec.id, rec.id_len);
+		off[s->n * 5 + 3] = rec.segments ? s->mem.len : (size_t)-1;
+		if (rec.segments)
+			buf_append(&s->mem, rec.segments, rec.n);
+		while (s->mem.len % 4)
+			buf_append(&s->mem, "", 1);
+		s->r[s->n] = rec;
+		s->r[s->n].bounds = NULL;
+		s->r[s->n].n_bounds = 0;
+		s->n++;
+	}
+	if (rc < 0) {
+		cli_error("%s", tok_reader_errmsg(rd));
+		tok_reader_free(rd);
+		exit(rc == PTK_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA);
+	}
+	for (uint64_t i = 0; i < s->n; i++) {
+		char *base = s->mem.p;
+		s->r[i].tokens = (const uint32_t *)(base + off[i * 5]);
+		s->r[i].labels = off[i * 5 + 1] == (size_t)-1 ? NULL :
+		    (const int32_t *)(base + off[i * 5 + 1]);
+		s->r[i].id = base + off[i * 5 + 2];
+		s->r[i].segments = off[i * 5 + 3] == (size_t)-1 ? NULL :
+		    (const uint8_t *)(base + off[i * 5 + 3]);
+	}
+	free(off);
+	tok_reader_free(rd);
+	return 0;
+}
+
+/* ---- batches ---- */
+
+struct run {
+	struct bert m;
+	int B, T, head, dynamic;
+	int32_t pad;
+	struct mask_opts mo;
+	struct mask_vocab mv;
+	struct mask_scratch ms;
+	struct shard_recbuf rb;
+	int32_t *tok, *lab, *len, *cls;
+	uint8_t *seg;
+	uint32_t *mtok;
+	int32_t *mlab;
+	/* training order */
+	struct recs tr, va;
+	uint32_t *perm;
+	uint64_t epoch, idx;
+	uint64_t seed;
+};
+
+static void
+shuffle(struct run *r)
+{
+	struct nn_rng g;
+
+	for (uint64_t i = 0; i < r->tr.n; i++)
+		r->perm[i] = (uint32_t)i;
+	nn_rng_seed(&g, r->seed ^ (0x9e3779b97f4a7c15ULL * (r->epoch + 1)));
+	for (uint64_t i = r->tr.n; i > 1; i--) {
+		uint64_t j = nn_rng_next(&g) % i;
+		uint32_t t = r->perm[i - 1];
+		r->perm[i - 1] = r->perm[j];
+		r->perm[j] = t;
+	}
+}
+
+/* Put record i of s into batch row b (masking it for epoch). */
+static void
+put_row(struct run *r, const struct recs *s, uint64_t i, int b,
+    uint64_t epoch)
+{
+	struct tok_rec rec;
+	int T = r->T, V = r->m.cfg.vocab_size, n;
+	int32_t *tok = r->tok + (size_t)b * T, *lab = r->lab + (size_t)b * T;
+	uint8_t *seg = r->seg + (size_t)b * T;
+
+	if (recs_get(s, i, &rec, &r->rb) != 0) {
+		cli_error("%s: record %llu cannot be read", s->name,
+		    (unsigned long long)(s->first + i + 1));
+		exit(CLI_EXIT_DATA);
+	}
+	n = rec.n < (size_t)T ? (int)rec.n : T;
+	if (n < 1) {
+		cli_error("%s: record %llu: empty", s->name,
+		    (unsigned long long)(s->first + i + 1));
+		exit(CLI_EXIT_DATA);
+	}
+	if (r->head && !rec.has_label) {
+		cli_error("%s: record %llu: no example label (the %s head "
+		    "needs nsp-pair or sop-pair records)", s->name,
+		    (unsigned long long)(s->first + i + 1),
+		    r->head == BERT_HEAD_NSP ? "NSP" : "SOP");
+		exit(CLI_EXIT_DATA);
+	}
+	if (r->head && (rec.label < 0 || rec.label > 1)) {
+		cli_error("%s: record %llu: example label %d is not 0 or 1",
+		    s->name, (unsigned long long)(s->first + i + 1),
+		    (int)rec.label);
+		exit(CLI_EXIT_DATA);
+	}
+	if (!r->dynamic && !rec.labels) {
+		cli_error("%s: record %llu: no MLM labels (mask-gen output, "
+		    "or --dynamic-mask)", s->name,
+		    (unsigned long long)(s->first + i + 1));
+		exit(CLI_EXIT_DATA);
+	}
+	for (int t = 0; t < n; t++) {
+		if (rec.tokens[t] >= (uint32_t)V) {
+			cli_error("%s: record %llu: token %u is outside the "
+			    "model's vocabulary (%d)", s->name,
+			    (unsigned long long)(s->first + i + 1),
+			    rec.tokens[t], V);
+			exit(CLI_EXIT_DATA);
+		}
+		seg[t] = rec.segments ? rec.segments[t] : 0;
+		if (seg[t] >= r->m.cfg.n_types) {
+			cli_error("%s: record %llu: segment id %u, the model "
+			    "has %d", s->name,
+			    (unsigned long long)(s->first + i + 1), seg[t],
+			    r->m.cfg.n_types);
+			exit(CLI_EXIT_DATA);
+		}
+	}
+	if (r->dynamic) {
+		/* Unmask first: a masked record's labels restore the input. */
+		for (int t = 0; t < n; t++)
+			r->mtok[t] = rec.labels && rec.labels[t] >= 0 ?
+			    (uint32_t)rec.labels[t] : rec.tokens[t];
+		r->mo.epoch = epoch;
+		mask_record(&r->mo, &r->mv, mask_record_key(rec.id,
+		    rec.id_len), r->mtok, (size_t)n, r->mlab, &r->ms, NULL);
+		for (int t = 0; t < n; t++) {
+			tok[t] = (int32_t)r->mtok[t];
+			lab[t] = r->mlab[t];
+		}
+	} else {
+		for (int t = 0; t < n; t++) {
+			tok[t] = (int32_t)rec.tokens[t];
+			lab[t] = rec.labels[t];
+		}
+	}
+	for (int t = n; t < T; t++) {
+		tok[t] = r->pad;
+		seg[t] = 0;
+		lab[t] = -1;
+	}
+	r->len[b] = n;
+	r->cls[b] = r->head ? rec.label : 0;
+}
+
+static void
+next_batch(struct run *r)
+{
+	for (int b = 0; b < r->B; b++) {
+		if (r->idx == r->tr.n) {
+			r->epoch++;
+			r->idx = 0;
+			shuffle(r);
+		}
+		put_row(r, &r->tr, r->perm[r->idx++], b, r->epoch);
+	}
+}
+
+static struct bert_batch
+batch_of(struct run *r, int B)
+{
+	struct bert_batch bt = { B, r->T, r->tok, r->seg, r->len, r->lab,
+	    r->head ? r->cls : NULL };
+	return bt;
+}
+
+/* Validation: the first eval_batches * B records, masks of epoch 0. */
+static void
+evaluate(struct run *r, long nb, double *mlm, double *cls, double *acc)
+{
+	double ms = 0, cs = 0;
+	long mn = 0, cn = 0, cc = 0;
+	uint64_t i = 0;
+
+	for (long k = 0; k < nb && i < r->va.n; k++) {
+		struct bert_loss l;
+		struct bert_batch bt;
+		int got = 0;
+		for (; got < r->B && i < r->va.n; got++, i++)
+			put_row(r, &r->va, i, got, 0);
+		bt = batch_of(r, got);
+		bert_forward(&r->m, &bt, 0, &l);
+		if (l.mlm_n) {
+			ms += l.mlm * l.mlm_n;
+			mn += l.mlm_n;
+		}
+		cs += l.cls * l.cls_n;
+		cn += l.cls_n;
+		cc += l.cls_correct;
+	}
+	*mlm = mn ? ms / mn : NAN;
+	*cls = cn ? cs / cn : NAN;
+	*acc = cn ? (double)cc / cn : NAN;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void
+json_num(FILE *f, const char *k, double v)
+{
+	if (isfinite(v))
+		fprintf(f, ",\"%s\":%.6g", k, v);
+}
+
+int
+enc_train_main(int argc, char *argv[])
+{
+	struct cli_common c = CLI_COMMON_INIT;
+	const char *data = NULL, *val = NULL, *model = NULL, *logp = NULL;
+	const char *schedule = "cosine", *share = NULL, *hname;
+	long long steps = -1, warmup = 0, decay = -1, eval_every = 100;
+	long long eval_batches = 20;
+	double lr = 1e-4, min_lr = -1, wd = 0.01, beta2 = 0.999, clip = 1.0;
+	double val_fraction = 0.05, mask_prob = 0.15;
+	unsigned long long seed = 1337;
+	int B = 8, T = 0, accum = 1, dyn_opt = 0, ch, progress;
+	struct bert_config cfg;
+	struct tok_header hdr;
+	struct shardset *set = NULL;
+	struct lr_schedule sched;
+	struct adamw aw = ADAMW_INIT;
+	struct run r;
+	struct stat st;
+	char err[256];
+	FILE *logf = NULL;
+	double t0;
+
+	cli_init(argv, "usage: train --model bert-tiny|roberta-tiny|"
+	    "albert-tiny --data PATH --steps N [options]", help);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "B:d:m:n:T:",
+	    longopts, NULL)) != -1) {
+		if (cli_common_opt(&c, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'B': B = (int)cli_num(optarg, "--batch", 1, 65536); break;
+		case 'd': data = optarg; break;
+		case 'm': model = optarg; break;
+		case 'n': steps = cli_num(optarg, "--steps", 1, 1LL << 40); break;
+		case 'T': T = (int)cli_num(optarg, "--seq-len", 2, 65536); break;
+		case OPT_VAL: val = optarg; break;
+		case OPT_VAL_FRACTION:
+			val_fraction = cli_real(optarg, "--val-fraction", 0, 0.5);
+			break;
+		case OPT_ACCUM: accum = (int)cli_num(optarg, "--accum", 1, 65536); break;
+		case OPT_LR: lr = cli_real(optarg, "--lr", 0, 10); break;
+		case OPT_MIN_LR: min_lr = cli_real(optarg, "--min-lr", 0, 10); break;
+		case OPT_WARMUP: warmup = cli_num(optarg, "--warmup", 0, 1LL << 40); break;
+		case OPT_SCHEDULE: schedule = optarg; break;
+		case OPT_DECAY_STEPS:
+			decay = cli_num(optarg, "--decay-steps", 0, 1LL << 40);
+			break;
+		case OPT_WD: wd = cli_real(optarg, "--weight-decay", 0, 10); break;
+		case OPT_BETA2: beta2 = cli_real(optarg, "--beta2", 0, 0.999999); break;
+		case OPT_CLIP: clip = cli_real(optarg, "--clip", 0, 1e9); break;
+		case OPT_EVAL_EVERY:
+			eval_every = cli_num(optarg, "--eval-every", 0, 1LL << 40);
+			break;
+		case OPT_EVAL_BATCHES:
+			eval_batches = cli_num(optarg, "--eval-batches", 1, 1LL << 30);
+			break;
+		case OPT_LOG: logp = optarg; break;
+		case OPT_SEED: seed = (unsigned long long)cli_num(optarg,
+		    "--seed", 0, (long long)((~0ULL) >> 1)); break;
+		case OPT_SHARE: share = optarg; break;
+		case OPT_MASK_PROB:
+			mask_prob = cli_real(optarg, "--mask-prob", 0, 1);
+			break;
+		case OPT_DYNAMIC: dyn_opt = 1; break;
+		default: cli_usage_error("unknown option");
+		}
+	}
+	if (optind < argc)
+		cli_usage_error("encoder models read --data, not operands");
+	if (!model || bert_config_preset(&cfg, model) != 0)
+		cli_usage_error("unknown encoder preset '%s'", model ? model : "");
+	if (!data)
+		cli_usage_error("--data is required");
+	if (steps < 0)
+		cli_usage_error("--steps is required");
+	if (share) {
+		int s = bert_share_parse(share);
+		if (s < 0)
+			cli_usage_error("--share: all, attention, ffn or none");
+		cfg.share = s;
+	}
+	memset(&sched, 0, sizeof(sched));
+	if (lr_sched_parse(schedule, &sched.kind) != 0)
+		cli_usage_error("--schedule: cosine, linear, wsd or constant");
+	sched.lr = (float)lr;
+	sched.min_lr = (float)(min_lr < 0 ? lr / 10 : min_lr);
+	sched.warmup = warmup;
+	sched.total = steps;
+	sched.decay = decay < 0 ? steps / 10 : decay;
+	sched.decay_start = -1;
+	aw.beta2 = (float)beta2;
+	aw.weight_decay = (float)wd;
+	omp_set_num_threads(cli_jobs(&c));
+	progress = cli_show_progress(&c);
+
+	memset(&r, 0, sizeof(r));
+	if (stat(data, &st) != 0) {
+		cli_error("%s: %s", data, strerror(errno));
+		return CLI_EXIT_IO;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		int rc = shardset_open(&set, data, 0, cli_jobs(&c));
+		if (rc < 0) {
+			cli_error("%s", shardset_errmsg(set));
+			shardset_free(set);
+			return rc == PTK_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA;
+		}
+		if (shardset_format(set) != SHARD_FMT_PTK) {
+			cli_error("%s: encoder models need ptk shards (records "
+			    "with labels and segments)", data);
+			return CLI_EXIT_DATA;
+		}
+		hdr = *shardset_header(set);
+		r.tr.set = set;
+		r.tr.split = SHARD_TRAIN;
+		r.tr.n = shardset_records(set, SHARD_TRAIN);
+		r.tr.name = data;
+		if (!val && shardset_records(set, SHARD_VAL) > 0) {
+			r.va.set = set;
+			r.va.split = SHARD_VAL;
+			r.va.n = shardset_records(set, SHARD_VAL);
+			r.va.name = data;
+		}
+	} else {
+		recs_load(&r.tr, data, &hdr);
+	}
+	if (val) {
+		struct tok_header vh;
+		recs_load(&r.va, val, &vh);
+		if (vh.vocab_size > hdr.vocab_size)
+			hdr.vocab_size = vh.vocab_size;
+	} else if (r.va.n == 0 && val_fraction > 0) {
+		uint64_t nv = (uint64_t)(r.tr.n * val_fraction);
+		if (nv >= 1 && nv < r.tr.n) {
+			r.va = r.tr;
+			r.va.first = r.tr.n - nv;
+			r.va.n = nv;
+			r.tr.n -= nv;
+		}
+	}
+	if (r.tr.n == 0) {
+		cli_error("%s: no training records", data);
+		return CLI_EXIT_DATA;
+	}
+	cfg.vocab_size = (int)hdr.vocab_size;
+	if (!T)
+		T = cfg.n_ctx;
+	if (T > cfg.n_ctx)
+		cli_usage_error("--seq-len %d is longer than the model's "
+		    "context (%d)", T, cfg.n_ctx);
+	r.head = cfg.head;
+	hname = cfg.head == BERT_HEAD_SOP ? "sop" : "nsp";
+	r.dynamic = dyn_opt || cfg.head == BERT_HEAD_NONE ||
+	    hdr.kind != TOK_KIND_MASKED;
+	if (hdr.kind != TOK_KIND_MASKED && hdr.kind != TOK_KIND_PAIR &&
+	    hdr.kind != TOK_KIND_SEQ) {
+		cli_error("%s: %s records; encoder models read masked, pair "
+		    "or seq records", data, tok_kind_name(hdr.kind));
+		return CLI_EXIT_DATA;
+	}
+	if (r.head && hdr.kind == TOK_KIND_SEQ) {
+		cli_error("%s: seq records have no %s label: make pairs with "
+		    "%s first", data, hname, r.head == BERT_HEAD_SOP ?
+		    "sop-pair" : "nsp-pair");
+		return CLI_EXIT_DATA;
+	}
+	r.pad = hdr.special[TOK_PAD] >= 0 ? hdr.special[TOK_PAD] : 0;
+	if (r.dynamic) {
+		if (hdr.special[TOK_MASK] < 0) {
+			cli_error("%s: the header names no [MASK] token, needed "
+			    "for masking in-process", data);
+			return CLI_EXIT_DATA;
+		}
+		mask_vocab_init(&r.mv, hdr.vocab_size,
+		    (uint32_t)hdr.special[TOK_MASK], &hdr);
+		if (mask_vocab_done(&r.mv) != 0) {
+			cli_error("%s: every token is special", data);
+			return CLI_EXIT_DATA;
+		}
+		r.mo.prob = mask_prob;
+		r.mo.mask_frac = 0.8;
+		r.mo.random_frac = 0.1;
+		r.mo.ngram = 1;
+		r.mo.seed = seed;
+		mask_scratch_reserve(&r.ms, (size_t)T);
+	}
+	if (bert_config_check(&cfg, err, sizeof(err)) != 0)
+		cli_usage_error("model: %s", err);
+	if (bert_init(&r.m, &cfg, B, T, 1) != 0) {
+		cli_error("out of memory for the model");
+		return CLI_EXIT_IO;
+	}
+	bert_init_weights(&r.m, seed);
+	r.B = B;
+	r.T = T;
+	r.seed = seed;
+	r.tok = xmalloc(sizeof(int32_t) * B * T);
+	r.lab = xmalloc(sizeof(int32_t) * B * T);
+	r.seg = xmalloc((size_t)B * T);
+	r.len = xmalloc(sizeof(int32_t) * B);
+	r.cls = xmalloc(sizeof(int32_t) * B);
+	r.mtok = xmalloc(sizeof(uint32_t) * T);
+	r.mlab = xmalloc(sizeof(int32_t) * T);
+	r.perm = xmalloc(sizeof(uint32_t) * r.tr.n);
+	shuffle(&r);
+	if (logp && !(logf = fopen(logp, "w"))) {
+		cli_error("%s: %s", logp, strerror(errno));
+		return CLI_EXIT_IO;
+	}
+	if (!c.quiet) {
+		char cj[512];
+		bert_config_json(&cfg, cj, sizeof(cj));
+		fprintf(stderr, "train: %s %.2fM parameters, %llu training "
+		    "records, %llu validation, %s masks\ntrain: %s\n", model,
+		    (double)r.m.nparams / 1e6,
+		    (unsigned long long)r.tr.n, (unsigned long long)r.va.n,
+		    r.dynamic ? "in-process (every epoch)" : "the records'",
+		    cj);
+	}
+	t0 = now();
+	for (long long s = 0; s < steps; s++) {
+		double mlm = 0, cl = 0, norm, t1 = now();
+		long cc = 0, cn = 0, mlm_k = 0;
+		float lrs, scale = 1;
+		for (int k = 0; k < accum; k++) {
+			struct bert_loss l;
+			struct bert_batch bt;
+			next_batch(&r);
+			bt = batch_of(&r, B);
+			bert_forward(&r.m, &bt, 1.0f / accum, &l);
+			bert_backward(&r.m);
+			if (l.mlm_n) {
+				mlm += l.mlm;
+				mlm_k++;
+			}
+			if (l.cls_n)
+				cl += l.cls;
+			cc += l.cls_correct;
+			cn += l.cls_n;
+		}
+		norm = bert_grad_norm(&r.m);
+		if (clip > 0 && norm > clip)
+			scale = (float)(clip / (norm + 1e-6));
+		lrs = lr_at(&sched, (long)s);
+		bert_adamw_step(&r.m, &aw, lrs, scale);
+		mlm = mlm_k ? mlm / mlm_k : NAN;
+		cl = cn ? cl / accum : NAN;
+		int do_eval = r.va.n && eval_every &&
+		    ((s + 1) % eval_every == 0 || s + 1 == steps);
+		double vm = NAN, vc = NAN, va = NAN, dt = now() - t1;
+		if (do_eval)
+			evaluate(&r, (long)eval_batches, &vm, &vc, &va);
+		if (logf) {
+			fprintf(logf, "{\"step\":%lld", s + 1);
+			json_num(logf, "loss", (isfinite(mlm) ? mlm : 0) +
+			    (cn ? cl : 0));
+			json_num(logf, "mlm_loss", mlm);
+			if (r.head) {
+				char k1[16], k2[16];
+				snprintf(k1, sizeof(k1), "%s_loss", hname);
+				snprintf(k2, sizeof(k2), "%s_acc", hname);
+				json_num(logf, k1, cl);
+				json_num(logf, k2, cn ? (double)cc / cn : NAN);
+			}
+			json_num(logf, "lr", lrs);
+			json_num(logf, "grad_norm", norm);
+			fprintf(logf, ",\"epoch\":%llu",
+			    (unsigned long long)r.epoch);
+			json_num(logf, "ms_per_step", dt * 1e3);
+			if (do_eval) {
+				char k1[24], k2[24];
+				json_num(logf, "val_loss", (isfinite(vm) ? vm :
+				    0) + (isfinite(vc) ? vc : 0));
+				json_num(logf, "val_mlm_loss", vm);
+				snprintf(k1, sizeof(k1), "val_%s_loss", hname);
+				snprintf(k2, sizeof(k2), "val_%s_acc", hname);
+				if (r.head) {
+					json_num(logf, k1, vc);
+					json_num(logf, k2, va);
+				}
+			}
+			fputs("}\n", logf);
+			if (ferror(logf)) {
+				cli_error("%s: %s", logp, strerror(errno));
+				return CLI_EXIT_IO;
+			}
+		}
+		if (progress)
+			fprintf(stderr, "\rtrain: step %lld/%lld mlm %.4f%s",
+			    s + 1, steps, mlm, do_eval ? " (eval)" : "");
+	}
+	if (progress)
+		fputc('\n', stderr);
+	if (!c.quiet)
+		fprintf(stderr, "train: %lld steps in %.1f s\n", steps,
+		    now() - t0);
+	if (logf && fclose(logf) != 0) {
+		cli_error("%s: %s", logp, strerror(errno));
+		return CLI_EXIT_IO;
+	}
+	bert_release(&r.m);
+	shard_recbuf_release(&r.rb);
+	if (r.dynamic) {
+		mask_vocab_release(&r.mv);
+		mask_scratch_release(&r.ms);
+	}
+	if (r.va.r != r.tr.r) {
+		free(r.va.r);
+		buf_release(&r.va.mem);
+	}
+	free(r.tr.r);
+	buf_release(&r.tr.mem);
+	shardset_free(set);
+	free(r.tok);
+	free(r.lab);
+	free(r.seg);
+	free(r.len);
+	free(r.cls);
+	free(r.mtok);
+	free(r.mlab);
+	free(r.perm);
+	return 0;
+}
