@@ -16,23 +16,30 @@ check() {	# jsonl: all 300 pages, none twice
 	echo "$(wc -l < urls) records, $(sort -u urls | wc -l) distinct," \
 	    "$(sort -u urls | comm -3 want - | wc -l) missing or extra"
 }
-killrun() {	# kill -9 a run after 1.5 s (bash's "Killed" notice silenced)
+killrun() {	# file command...: kill -9 the run once FILE has grown (a batch
+		# was written), silencing bash's "Killed" notice
+	local f=$1 size
+	shift
+	size=$(stat -c %s "$f" 2>/dev/null || echo 0)
 	(
 		( "$@" ) &
 		pid=$!
-		sleep 1.5
+		for i in $(seq 200); do
+			[ "$(stat -c %s "$f" 2>/dev/null || echo 0)" -gt "$size" ] && break
+			sleep 0.05
+		done
 		kill -9 $pid
 		wait $pid
 	) 2>/dev/null
 }
-killrun run a.db >> out.zst
+killrun out.zst run a.db >> out.zst
 killed=$(zstd -dcq out.zst 2>/dev/null | wc -l)
 ( run a.db >> out.zst )
 zstd -dcq out.zst > all.jsonl
 check all.jsonl
 [ "$killed" -gt 0 ] && [ "$killed" -lt 300 ] && echo "killed mid-crawl"
 # the second way: --no-compress, a new file per run
-killrun run b.db --no-compress > one.jsonl
+killrun one.jsonl run b.db --no-compress > one.jsonl
 python3 -c 'import sqlite3
 for (u,) in sqlite3.connect("b.db").execute("select url from urls where state = 2"):
     print(u[u.index("/gen/"):])' | sort > done-before
