@@ -520,6 +520,8 @@ struct wtu {
 	struct pmap m;		/* pair -> index in e */
 	struct hentry *e;
 	size_t n, cap;
+	size_t *slot;		/* (nslot) scratch for wtu_clear */
+	size_t nslot;
 };
 
 static void
@@ -541,10 +543,30 @@ wtu_add(struct wtu *u, uint64_t pair, uint32_t w)
 static void
 wtu_clear(struct wtu *u)
 {
-	if (u->m.used) {
+	size_t i;
+
+	if (u->m.used * 16 < u->m.cap) {
+		/*
+		 * Few keys in a big table (it grew once): find their slots
+		 * while all are present, then empty just those.
+		 */
+		if (u->nslot < u->n) {
+			u->nslot = u->n;
+			u->slot = xreallocarray(u->slot, u->nslot, sizeof *u->slot);
+		}
+		for (i = 0; i < u->n; i++) {
+			uint64_t key = u->e[i].pair + 1;
+			size_t j = mix64(key) & (u->m.cap - 1);
+			while (u->m.key[j] != key)
+				j = (j + 1) & (u->m.cap - 1);
+			u->slot[i] = j;
+		}
+		for (i = 0; i < u->n; i++)
+			u->m.key[u->slot[i]] = 0;
+	} else if (u->m.used) {
 		memset(u->m.key, 0, u->m.cap * sizeof *u->m.key);
-		u->m.used = 0;
 	}
+	u->m.used = 0;
 	u->n = 0;
 }
 
@@ -760,6 +782,7 @@ bpe_train(const struct bpe_counter *c, const struct bpe_train_opts *o,
 		free(heap.e[i].pos.v);
 	free(heap.e);
 	free(upd.e);
+	free(upd.slot);
 	pmap_release(&upd.m);
 	pmap_release(&pc.m);
 	free(pc.cnt);
