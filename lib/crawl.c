@@ -510,11 +510,10 @@ on_body(char *p, size_t size, size_t n, void *arg)
 		x->checked = 1;
 		curl_easy_getinfo(x->e, CURLINFO_RESPONSE_CODE, &code);
 		if (code >= 200 && code < 300 && x->head.len > 0) {
-			if (http_header_find(x->head.p, x->head.len, "content-type", &v, &vl))
-				http_content_type(v, vl, &c->s3, &c->s4);
-			else
-				buf_reset(&c->s3), buf_append(&c->s3, "", 0);
-			if (!accepted(c, c->s3.p)) {
+			/* Without a Content-Type the body is sniffed at the end. */
+			if (http_header_find(x->head.p, x->head.len, "content-type", &v, &vl) &&
+			    (http_content_type(v, vl, &c->s3, &c->s4), c->s3.len > 0) &&
+			    !accepted(c, c->s3.p)) {
 				x->bad_type = 1;
 				return 0;
 			}
@@ -900,20 +899,57 @@ out:
 	return rc;
 }
 
+/*
+ * The media type of a body that came without one (a simplified WHATWG
+ * sniff): HTML when it starts, after white space, with a tag that only HTML
+ * starts with; text when its first 512 bytes hold no binary control bytes;
+ * else application/octet-stream.
+ */
+static const char *
+sniff_type(const char *p, size_t n)
+{
+	static const char *const tags[] = {
+		"<!doctype html", "<html", "<head", "<body", "<title", "<script",
+		"<p", "<div", "<table", "<h1", "<a ", "<br", "<!--",
+	};
+	size_t i = 0, k, lim = n < 512 ? n : 512;
+
+	while (i < lim && strchr(" \t\r\n\f", p[i]) && p[i])
+		i++;
+	for (k = 0; k < sizeof tags / sizeof tags[0]; k++) {
+		size_t tl = strlen(tags[k]);
+		if (n - i >= tl && strncasecmp(p + i, tags[k], tl) == 0)
+			return "text/html";
+	}
+	for (i = 0; i < lim; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		if (ch <= 0x08 || ch == 0x0B || (ch >= 0x0E && ch <= 0x1A) ||
+		    (ch >= 0x1C && ch <= 0x1F))
+			return "application/octet-stream";
+	}
+	return "text/plain";
+}
+
+/* The media type of a file: URL from its extension, NULL to sniff. */
 static const char *
 file_type(const char *url)
 {
 	const char *dot = strrchr(url, '.'), *slash = strrchr(url, '/');
 
 	if (dot == NULL || (slash && dot < slash))
-		return "application/octet-stream";
+		return NULL;
 	if (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0 ||
 	    strcasecmp(dot, ".xhtml") == 0)
 		return "text/html";
 	if (strcasecmp(dot, ".txt") == 0 || strcasecmp(dot, ".text") == 0 ||
 	    strcasecmp(dot, ".md") == 0)
 		return "text/plain";
-	return "application/octet-stream";
+	if (strcasecmp(dot, ".pdf") == 0 || strcasecmp(dot, ".png") == 0 ||
+	    strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".gif") == 0 ||
+	    strcasecmp(dot, ".zip") == 0 || strcasecmp(dot, ".gz") == 0 ||
+	    strcasecmp(dot, ".zst") == 0)
+		return "application/octet-stream";
+	return NULL;
 }
 
 static void
@@ -996,7 +1032,10 @@ page_ok(struct crawl *c, struct xfer *x, long code, double now)
 	payload = x->body.p ? x->body.p : "";
 	plen = x->body.len;
 	if (http_url_is_file(x->u.url)) {
-		buf_append(&mime, file_type(x->u.url), strlen(file_type(x->u.url)));
+		const char *t = file_type(x->u.url);
+		if (t == NULL)
+			t = sniff_type(payload, plen);
+		buf_append(&mime, t, strlen(t));
 		if (!accepted(c, mime.p)) {
 			rc = url_fail(c, x, CRAWL_E_TYPE, 0, "content-type", now);
 			goto out;
@@ -1020,8 +1059,11 @@ page_ok(struct crawl *c, struct xfer *x, long code, double now)
 		}
 		if (http_header_find(x->head.p, x->head.len, "content-type", &v, &vl))
 			http_content_type(v, vl, &mime, &cs);
-		else
-			buf_append(&mime, "", 0);
+		if (mime.len == 0) {
+			const char *t = sniff_type(payload, plen);
+			buf_reset(&mime);
+			buf_append(&mime, t, strlen(t));
+		}
 		if (!accepted(c, mime.p)) {
 			rc = url_fail(c, x, CRAWL_E_TYPE, (int)code, "content-type", now);
 			goto out;

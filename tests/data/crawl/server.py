@@ -13,6 +13,7 @@ Serves files from --root and a few behaviours chosen by path:
   /latin1              ISO-8859-1 text, charset in the header
   /latin1-meta         windows-1252 HTML, charset only in <meta>
   /image.png           image/png
+  /untyped/html, /untyped/bin   no Content-Type (HTML, binary bytes)
   /gen/N               a generated page linking to /gen/10N+1 .. /gen/10N+F
                        (F = --fanout) while 10N+k < --gen-limit, after
                        --gen-sleep seconds
@@ -57,7 +58,8 @@ class H(BaseHTTPRequestHandler):
 
     def send(self, code, body=b"", ctype="text/html; charset=utf-8", headers=()):
         self.send_response(code)
-        self.send_header("Content-Type", ctype)
+        if ctype:
+            self.send_header("Content-Type", ctype)
         for k, v in headers:
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
@@ -115,6 +117,10 @@ class H(BaseHTTPRequestHandler):
             b = ("<html><head><meta charset=\"windows-1252\"><title>na\u00efve</title></head>"
                  "<body><p>\u201cquoted\u201d \u00e0 la carte</p></body></html>").encode("cp1252")
             return self.send(200, b, "text/html")
+        if p == "/untyped/html":
+            return self.send(200, page("untyped", "no content type"), None)
+        if p == "/untyped/bin":
+            return self.send(200, b"\x00\x01\x02binary", None)
         if p == "/image.png":
             return self.send(200, b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "image/png")
         if p.startswith("/gen/"):
