@@ -325,6 +325,7 @@ encode_file(struct tokenize *z, const char *path)
 			rc = (int)got;
 		} else {
 			const char *id = zio_name(zr);
+			z->bytes += whole.len;
 			if (z->n == 0) {
 				/* One big text: hand the buffer over instead of copying. */
 				struct buf tmp = z->btext;
@@ -335,7 +336,6 @@ encode_file(struct tokenize *z, const char *path)
 				batch_add(z, id, strlen(id), whole.p ? whole.p : "",
 				    whole.len, 1, id);
 			}
-			z->bytes += whole.len;
 			rc = flush_batch(z);
 		}
 		buf_release(&whole);
