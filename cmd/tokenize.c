@@ -241,7 +241,7 @@ flush_batch(struct tokenize *z)
 		if ((rc = tok_rec_encode(&z->obuf, &z->h, &rec)) != 0) {
 			cli_error("%s: record %llu: %s", z->fname[d],
 			    (unsigned long long)z->recno[d],
-			    rc == PTK_ELIMIT ? "too many tokens for one record" :
+			    rc == PTK_ELIMIT ? "record over the format's caps (id over 65535 bytes or too many tokens)" :
 			    "bad record");
 			rc = rc == PTK_ELIMIT ? PTK_ELIMIT : PTK_EFORMAT;
 			break;
