@@ -19,7 +19,7 @@ cd "$work"
 python3 "$here/../data/crawl/server.py" --root "$here/../data/crawl/site" \
     --port-file port --lifetime 60 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for i in $(seq 100); do [ -s port ] && break; sleep 0.05; done
 base=http://127.0.0.1:$(cat port)
 crawl-fetch -q --state s.db --user-agent testbot/1.0 --delay 0 --follow \
