@@ -73,8 +73,8 @@ bert_config_preset(struct bert_config *c, const char *name)
 		c->head = BERT_HEAD_NONE;
 		c->n_types = 1;
 	} else if (strncmp(name, "albert", 6) == 0) {
-		c->n_layer = base ? 12 : 4;
-		c->n_emb = base ? 128 : 32;
+		c->n_layer = base ? 12 : 2;
+		c->n_emb = base ? 128 : 64;
 		c->share = BERT_SHARE_ALL;
 		c->head = BERT_HEAD_SOP;
 	}

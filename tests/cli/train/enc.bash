@@ -1,8 +1,8 @@
 # enc.bash - sourced by the encoder train CLI tests: toy documents whose
-# sentences count up (sentence i of a document starting at s is
-# a, 3a mod 63 + 1, 7a mod 63 + 1 with a = 1 + (s + i) mod 60), so a
-# masked token is predictable from its sentence, and whether B follows A
-# (NSP) or came before it (SOP) from the counts at the seam.
+# sentences climb (sentence i of a document starting at s is a, 3a mod 63
+# + 1, 7a mod 63 + 1 with a = 1 + 4 i + (s + i) mod 4), so a masked token is
+# predictable from its sentence, and whether B follows A (NSP) or came
+# before it (SOP) from the ranges of a in A and B.
 # Vocabulary 68: 0..63 words, 64 [CLS], 65 [SEP], 66 [MASK], 67 [PAD].
 enc_json() {
 	awk -v n="$1" -v seed="${2:-12345}" 'BEGIN {
@@ -15,7 +15,7 @@ enc_json() {
 			s = x % 60
 			b = ""
 			for (i = 0; i < ns; i++) {
-				a = 1 + (s + i) % 60
+				a = 1 + 4 * i + (s + i) % 4
 				printf "%s%d,%d,%d", (i ? "," : ""), a, (a * 3) % 63 + 1, (a * 7) % 63 + 1
 				b = b (i ? "," : "") (3 * i)
 			}
