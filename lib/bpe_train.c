@@ -187,7 +187,7 @@ bpe_count_texts(struct bpe_counter **counters, struct pretok_state **states,
 			cap = cap ? cap * 2 : 64;
 			items = xreallocarray(items, cap, sizeof *items);
 		}
-		if (lens[i] > ITEM_BYTES && pretok_is_gpt2(p)) {
+		if (lens[i] > ITEM_BYTES && pretok_can_cut(p)) {
 			/* Cut one long text where GPT-2's pieces allow it. */
 			size_t from = 0, to;
 			while (from < lens[i]) {

@@ -56,8 +56,8 @@ size_t	bpe_counter_memory(const struct bpe_counter *c);	/* bytes held */
 /*
  * Count the pieces of n texts (texts[i], lens[i] bytes) in parallel with
  * nthreads OpenMP threads, thread t adding into counters[t] with states[t].
- * Texts longer than about a megabyte are cut where GPT-2's pattern allows
- * (pretok_cut) so that one long document still uses every thread.  The
+ * Texts longer than about a megabyte are cut where the pattern allows
+ * (pretok_can_cut, pretok_cut) so that one long document still uses every thread.  The
  * counts do not depend on nthreads.  Returns 0 or < 0.
  */
 int	bpe_count_texts(struct bpe_counter **counters, struct pretok_state **states,

@@ -67,6 +67,7 @@ struct pretok {
 	pcre2_code *code;
 	char *pattern;
 	int gpt2;
+	int can_cut;
 };
 
 struct pretok_state {
@@ -87,6 +88,7 @@ pretok_new(struct pretok **pp, const char *pattern, char *err, size_t errlen)
 	p = xcalloc(1, sizeof *p);
 	p->gpt2 = pattern == NULL || strcmp(pattern, PRETOK_GPT2_PATTERN) == 0;
 	p->pattern = xstrdup(pattern ? pattern : PRETOK_GPT2_PATTERN);
+	p->can_cut = p->gpt2 || strcmp(p->pattern, PRETOK_CL100K_PATTERN) == 0;
 	src = spell_ws(p->pattern);
 	p->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
 	    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &ec, &eo, NULL);
@@ -130,6 +132,12 @@ int
 pretok_is_gpt2(const struct pretok *p)
 {
 	return p->gpt2;
+}
+
+int
+pretok_can_cut(const struct pretok *p)
+{
+	return p->can_cut;
 }
 
 struct pretok_state *

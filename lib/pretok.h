@@ -23,6 +23,11 @@
 #define PRETOK_GPT2_PATTERN \
 	"'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"
 
+/* cl100k_base's pattern (tiktoken), also Llama 3's. */
+#define PRETOK_CL100K_PATTERN \
+	"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|" \
+	"\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"
+
 struct pretok;			/* a compiled pattern; read-only, shared by threads */
 struct pretok_state;		/* per-thread match data */
 
@@ -34,8 +39,13 @@ int	pretok_new(struct pretok **p, const char *pattern, char *err, size_t errlen)
 void	pretok_free(struct pretok *p);	/* NULL is a no-op */
 /* The pattern as given (GPT-2's for NULL). */
 const char *pretok_pattern(const struct pretok *p);
-/* Whether p is GPT-2's pattern, whose pieces never cross "x\ny" (see pretok_cut). */
+/* Whether p is GPT-2's pattern. */
 int	pretok_is_gpt2(const struct pretok *p);
+/*
+ * Whether p's pieces never cross the points pretok_cut finds: true for
+ * GPT-2's and cl100k's patterns (o200k's can join "x\n/").
+ */
+int	pretok_can_cut(const struct pretok *p);
 
 struct pretok_state *pretok_state_new(const struct pretok *p);
 void	pretok_state_free(struct pretok_state *s);	/* NULL is a no-op */
@@ -50,7 +60,7 @@ int	pretok_next(const struct pretok *p, struct pretok_state *s,
 
 /*
  * A position near want in text[0..n) where text may be cut in two without
- * changing GPT-2's pieces: just after a '\n' that sits between two printable
+ * changing the pieces of a pattern for which pretok_can_cut() holds: just after a '\n' that sits between two printable
  * ASCII characters that are not spaces.  Returns a position in (want, n), or
  * n when there is none.
  */

@@ -653,7 +653,7 @@ tok_bpe_can_cut(const struct tokenizer *t)
 	if (t->ops != &bpe_ops)
 		return 0;
 	m = t->impl;
-	if (!pretok_is_gpt2(m->pre))
+	if (!pretok_can_cut(m->pre))
 		return 0;
 	for (i = 0; i < m->nsp; i++)
 		if (memchr(m->sp[i].s, '\n', m->sp[i].n) != NULL)

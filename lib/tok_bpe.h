@@ -41,7 +41,8 @@ int	tok_bpe_load(struct tokenizer **t, const char *path, enum tok_bpe_format f,
 /*
  * Whether texts encoded by t may be cut just after a '\n' between two
  * printable ASCII characters (pretok_cut) and encoded in parts with the same
- * ids: t is BPE with GPT-2's pattern and no special token holds a '\n'.
+ * ids: t is BPE with a pattern that allows it (pretok_can_cut: GPT-2's,
+ * cl100k's) and no special token holds a '\n'.
  */
 int	tok_bpe_can_cut(const struct tokenizer *t);
 

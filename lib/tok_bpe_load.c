@@ -774,8 +774,6 @@ b64decode(const char *s, size_t n, unsigned char *out)
 }
 
 /* The patterns and special tokens of the well-known encodings, by file name. */
-#define CL100K_PATTERN "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|" \
-	"\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"
 #define O200K_PATTERN "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*" \
 	"[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|" \
 	"[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+" \
@@ -790,7 +788,7 @@ static const struct {
 	{ "gpt2", NULL, { "<|endoftext|>" }, { 50256 } },
 	{ "r50k_base", NULL, { "<|endoftext|>" }, { 50256 } },
 	{ "p50k_base", NULL, { "<|endoftext|>" }, { 50256 } },
-	{ "cl100k_base", CL100K_PATTERN, { "<|endoftext|>", "<|fim_prefix|>",
+	{ "cl100k_base", PRETOK_CL100K_PATTERN, { "<|endoftext|>", "<|fim_prefix|>",
 	    "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>" },
 	    { 100257, 100258, 100259, 100260, 100276 } },
 	{ "o200k_base", O200K_PATTERN, { "<|endoftext|>", "<|endofprompt|>" },

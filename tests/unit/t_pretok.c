@@ -66,16 +66,18 @@ gpt2_pieces(void)
 
 /* Pieces of a text equal the pieces of its two halves at pretok_cut. */
 static void
-cut_points(void)
+cut_points(const char *pattern)
 {
 	static const char *const bits[] = { "a", "b", " ", "  ", "\n", "\n\n",
-	    "'s", "1", "!", "\t", "x\ny", "é", " \n", ".\n", "Z" };
+	    "'s", "1", "!", "\t", "x\ny", "é", " \n", ".\n", "Z", "'S", "\r\n",
+	    "/", "12345", "\xc2\xa0", "'" };
 	struct pretok *p;
 	struct pretok_state *s;
 	char err[128], text[512], whole[2048], a[2048], b[2048], joined[4096];
 	int iter, tried = 0;
 
-	pretok_new(&p, NULL, err, sizeof err);
+	CHECK(pretok_new(&p, pattern, err, sizeof err) == 0);
+	CHECK(pretok_can_cut(p));
 	s = pretok_state_new(p);
 	srand(3);
 	for (iter = 0; iter < 3000; iter++) {
@@ -126,7 +128,8 @@ int
 main(void)
 {
 	gpt2_pieces();
-	cut_points();
+	cut_points(NULL);
+	cut_points(PRETOK_CL100K_PATTERN);
 	byte_map();
 	T_DONE();
 }
