@@ -573,9 +573,9 @@ wtu_clear(struct wtu *u)
 static char *
 spell_byte(int b)
 {
+	unsigned char byte = (unsigned char)b;
 	char s[3];
-	size_t n = pretok_bytes_to_chars((const unsigned char *)&(unsigned char){ (unsigned char)b },
-	    1, s);
+	size_t n = pretok_bytes_to_chars(&byte, 1, s);
 
 	s[n] = '\0';
 	return xstrdup(s);
