@@ -347,8 +347,7 @@ merge_simple(const struct bpe_model *m, uint32_t *sym, uint32_t *rk, size_t n)
 			break;
 		sym[at] = pair_get(m, sym[at], sym[at + 1])->id;
 		memmove(sym + at + 1, sym + at + 2, (n - at - 2) * sizeof *sym);
-		memmove(rk + at + 1, rk + at + 2, (n - at - 2 > 0 ? n - at - 2 : 0) *
-		    sizeof *rk);
+		memmove(rk + at + 1, rk + at + 2, (n - at - 2) * sizeof *rk);
 		n--;
 		if (at > 0)
 			rk[at - 1] = rank_of(m, sym[at - 1], sym[at]);
