@@ -79,7 +79,7 @@ static const char help[] =
 "      --scope S             same-host (default), same-domain or a PCRE2 pattern\n"
 "                            that followed URLs must match\n"
 "      --max-depth D         links from a seed (default 5)\n"
-"      --warc FILE           also append WARC/1.1 records to FILE (one zstd\n"
+"      --warc FILE           also write WARC/1.1 records to FILE (one zstd\n"
 "                            frame per record unless --no-compress)\n"
 "      --accept LIST         media types kept (default text/html,text/plain)\n"
 "      --max-bytes N         body limit (default 10M; K/M/G)\n"
@@ -94,7 +94,8 @@ static const char help[] =
 "      --robots-test FILE    print 'allow URL' or 'disallow URL' for each URL\n"
 "                            on standard input under robots.txt FILE; no crawl\n"
 "\n"
-"-o FILE appends (a resumed crawl continues the file); -j has no effect\n"
+"-o FILE and the WARC file start empty for a new crawl and are continued by a\n"
+"resumed one; -j has no effect\n"
 "(one event loop).  A summary goes to stderr unless -q.\n";
 
 /* Operands that name no file but look like URLs are seeds themselves. */

@@ -236,6 +236,7 @@ struct crawl {
 	ZSTD_CCtx *cctx;
 	struct buf frame;
 	struct warc_writer *warc;
+	int64_t warc_dev, warc_ino;
 	char warcinfo_id[48];
 	pcre2_code *re;
 	pcre2_match_data *md;
@@ -329,8 +330,13 @@ accepted(struct crawl *c, const char *mime)
 	return 0;
 }
 
+/*
+ * Open the output.  A new crawl (fresh: the state held no URL) starts an
+ * -o FILE empty; a resumed one cuts the file it wrote before (same device
+ * and inode) back to the committed size.  Any other file is appended to.
+ */
 static int
-open_output(struct crawl *c)
+open_output(struct crawl *c, int fresh)
 {
 	struct stat st;
 	int64_t keep = db_meta_get(c->db, "out_size", -1);
@@ -353,9 +359,12 @@ open_output(struct crawl *c)
 	if (fstat(c->out_fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		c->out_dev = (int64_t)st.st_dev;
 		c->out_ino = (int64_t)st.st_ino;
+		if (fresh && c->own_out)
+			keep = 0;
+		else if (dev != c->out_dev || ino != c->out_ino)
+			keep = -1;
 		/* The same file as the last run: drop what was not committed. */
-		if (keep >= 0 && dev == c->out_dev && ino == c->out_ino &&
-		    st.st_size > keep) {
+		if (keep >= 0 && st.st_size > keep) {
 			if (ftruncate(c->out_fd, keep) != 0) {
 				seterr(c, "cannot cut back the output: %s%s",
 				    strerror(errno), "");
@@ -406,7 +415,7 @@ crawl_open(struct crawl **cp, const struct crawl_opts *o)
 	struct crawl *c = xcalloc(1, sizeof *c);
 	char err[400];
 	int64_t n[4];
-	int rc;
+	int rc, fresh;
 
 	*cp = c;
 	c->o = *o;
@@ -435,14 +444,29 @@ crawl_open(struct crawl **cp, const struct crawl_opts *o)
 		seterr(c, "state %s%s", err, "");
 		return PTK_EIO;
 	}
-	if ((rc = open_output(c)) != 0)
+	if (db_counts(c->db, n) != 0)
+		return db_fail(c);
+	fresh = n[0] + n[1] + n[2] + n[3] == 0;
+	if ((rc = open_output(c, fresh)) != 0)
 		return rc;
 	if (o->warc) {
-		if (warc_writer_open(&c->warc, o->warc, db_meta_get(c->db, "warc_size", -1),
-		    o->compress, o->level) != 0) {
+		/* As the output: a new crawl starts the WARC file empty, a
+		 * resumed one cuts its own file back to the committed size. */
+		struct stat st;
+		int64_t keep = -1;
+		if (fresh)
+			keep = 0;
+		else if (stat(o->warc, &st) == 0 &&
+		    (int64_t)st.st_dev == db_meta_get(c->db, "warc_dev", -1) &&
+		    (int64_t)st.st_ino == db_meta_get(c->db, "warc_ino", -1))
+			keep = db_meta_get(c->db, "warc_size", -1);
+		if (warc_writer_open(&c->warc, o->warc, keep, o->compress, o->level) != 0 ||
+		    stat(o->warc, &st) != 0) {
 			seterr(c, "cannot open '%s': %s", o->warc, strerror(errno));
 			return PTK_EIO;
 		}
+		c->warc_dev = (int64_t)st.st_dev;
+		c->warc_ino = (int64_t)st.st_ino;
 		if ((rc = warc_info(c)) != 0)
 			return rc;
 	}
@@ -455,8 +479,6 @@ crawl_open(struct crawl **cp, const struct crawl_opts *o)
 	    (long)o->max_connections);
 	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)o->per_host);
 	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)o->max_connections * 2);
-	if (db_counts(c->db, n) != 0)
-		return db_fail(c);
 	c->st.queued = n[DB_QUEUED];
 	if (db_begin(c->db) != 0)
 		return db_fail(c);
@@ -1287,8 +1309,10 @@ flush(struct crawl *c, double now)
 	if (db_meta_set(c->db, "out_size", (int64_t)c->out_size) != 0 ||
 	    db_meta_set(c->db, "out_dev", c->out_dev) != 0 ||
 	    db_meta_set(c->db, "out_ino", c->out_ino) != 0 ||
-	    (c->warc && db_meta_set(c->db, "warc_size",
-	    (int64_t)warc_writer_size(c->warc)) != 0))
+	    (c->warc && (db_meta_set(c->db, "warc_size",
+	    (int64_t)warc_writer_size(c->warc)) != 0 ||
+	    db_meta_set(c->db, "warc_dev", c->warc_dev) != 0 ||
+	    db_meta_set(c->db, "warc_ino", c->warc_ino) != 0)))
 		return db_fail(c);
 	if (db_commit(c->db) != 0)
 		return db_fail(c);

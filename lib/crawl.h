@@ -10,7 +10,8 @@
  * on the same state: URLs in flight or in an unwritten batch are fetched
  * again, URLs marked done never are, and an output file or WARC file that
  * grew past the committed size is cut back to it first, so no record is
- * written twice to a file.  (Standard output that is a pipe cannot be cut
+ * written twice to a file.  A new crawl (the state holds no URL) starts an
+ * -o file and the WARC file empty.  (Standard output that is a pipe cannot be cut
  * back: a kill between a batch's write and its commit, a window of
  * microseconds, repeats that batch there.)
  */
