@@ -30,7 +30,7 @@ enum {
 	OPT_LR, OPT_MIN_LR, OPT_WARMUP, OPT_SCHEDULE, OPT_DECAY_STEPS,
 	OPT_WD, OPT_BETA2, OPT_CLIP, OPT_EVAL_EVERY, OPT_EVAL_BATCHES,
 	OPT_SAVE_EVERY, OPT_OUT, OPT_RESUME, OPT_LOG, OPT_SEED, OPT_VOCAB,
-	OPT_VAL_FRACTION,
+	OPT_VAL_FRACTION, OPT_LOCAL_WINDOW, OPT_LOCAL_EVERY,
 };
 
 static const struct option longopts[] = {
@@ -60,6 +60,8 @@ static const struct option longopts[] = {
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "vocab-size", required_argument, NULL, OPT_VOCAB },
+	{ "local-window", required_argument, NULL, OPT_LOCAL_WINDOW },
+	{ "local-every", required_argument, NULL, OPT_LOCAL_EVERY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -77,10 +79,13 @@ static const char help[] =
 "                        of the training windows, 0.05)\n"
 "Model and run:\n"
 "  -m, --model NAME|FILE preset (gpt-tiny gpt-mini gpt1 gpt2-small\n"
-"                        gpt2-medium gpt2-large gpt2-xl) or a JSON config;\n"
+"                        gpt2-medium gpt2-large gpt2-xl gpt3-tiny) or a\n"
+"                        JSON config;"
 "                        presets, and files without vocab_size, take the\n"
 "                        data's vocabulary size\n"
 "      --vocab-size N    override the model's vocabulary size\n"
+"      --local-window W  GPT-3 attention: every --local-every-th layer\n"
+"      --local-every N   attends only to the W tokens up to itself (0: off)\n"
 "  -n, --steps N         optimizer steps (required; a stream may end first)\n"
 "  -T, --seq-len N       tokens per sequence (default: the shard folder's\n"
 "                        seq_len if it fits, else the model's context)\n"
@@ -113,7 +118,7 @@ static const char help[] =
 struct run {
 	struct cli_common c;
 	const char *data, *val, *model, *out, *resume, *logp;
-	int stream, B, T, T_given, vocab;
+	int stream, B, T, T_given, vocab, local_window, local_every;
 	long long steps, batch_tokens, eval_every, eval_batches, save_every;
 	long long warmup, decay_steps;
 	double lr, min_lr, wd, beta2, clip, val_fraction;
@@ -167,6 +172,12 @@ get_config(const struct run *r, const char *ckpt, uint32_t data_vocab,
 		    sizeof(err)) != 0)
 			cli_usage_error("%s: %s", r->model, err);
 	}
+	if (r->local_window >= 0)
+		cfg->local_window = r->local_window;
+	if (r->local_every >= 0)
+		cfg->local_every = r->local_every;
+	if (cfg->local_window > 0 && cfg->local_every == 0)
+		cfg->local_every = 2;
 	if (r->vocab)
 		cfg->vocab_size = r->vocab;
 	else if ((preset || !vocab_given) && data_vocab)
@@ -258,6 +269,7 @@ main(int argc, char *argv[])
 		.eval_every = 100, .eval_batches = 20, .decay_steps = -1,
 		.lr = 6e-4, .min_lr = -1, .wd = 0.1, .beta2 = 0.95, .clip = 1.0,
 		.val_fraction = 0.05, .schedule = "cosine", .seed = 1337,
+		.local_window = -1, .local_every = -1,
 	};
 	struct gpt_config cfg;
 	struct train_opts o;
@@ -289,6 +301,14 @@ main(int argc, char *argv[])
 			break;
 		case OPT_STREAM: r.stream = 1; break;
 		case OPT_VAL: r.val = optarg; break;
+		case OPT_LOCAL_WINDOW:
+			r.local_window = (int)cli_num(optarg, "--local-window",
+			    0, 65536);
+			break;
+		case OPT_LOCAL_EVERY:
+			r.local_every = (int)cli_num(optarg, "--local-every",
+			    1, 256);
+			break;
 		case OPT_VAL_FRACTION:
 			r.val_fraction = cli_real(optarg, "--val-fraction", 0, 0.5);
 			break;

@@ -24,7 +24,7 @@ now(void)
 int
 main(int argc, char **argv)
 {
-	struct gpt_config c = { 4, 4, 256, 1024, 8192, 256, 0, 1, 1, 0.02f };
+	struct gpt_config c = { 4, 4, 256, 1024, 8192, 256, 0, 1, 1, 0.02f, 0, 0 };
 	struct adamw opt = ADAMW_INIT;
 	struct gpt m;
 	int B, T, steps;

@@ -19,18 +19,20 @@ static const struct preset {
 	struct gpt_config c;
 } presets[] = {
 	/* L  H   C     F     V      ctx  post final scaled std */
-	{ "gpt-tiny", { 2, 4, 128, 512, 8192, 128, 0, 1, 1, 0.02f } },
-	{ "gpt-mini", { 4, 4, 256, 1024, 8192, 256, 0, 1, 1, 0.02f } },
-	{ "gpt1", { 12, 12, 768, 3072, 40478, 512, 1, 0, 0, 0.02f } },
-	{ "gpt2-small", { 12, 12, 768, 3072, 50257, 1024, 0, 1, 1, 0.02f } },
-	{ "gpt2-medium", { 24, 16, 1024, 4096, 50257, 1024, 0, 1, 1, 0.02f } },
-	{ "gpt2-large", { 36, 20, 1280, 5120, 50257, 1024, 0, 1, 1, 0.02f } },
-	{ "gpt2-xl", { 48, 25, 1600, 6400, 50257, 1024, 0, 1, 1, 0.02f } },
+	{ "gpt-tiny", { 2, 4, 128, 512, 8192, 128, 0, 1, 1, 0.02f, 0, 0 } },
+	{ "gpt-mini", { 4, 4, 256, 1024, 8192, 256, 0, 1, 1, 0.02f, 0, 0 } },
+	{ "gpt1", { 12, 12, 768, 3072, 40478, 512, 1, 0, 0, 0.02f, 0, 0 } },
+	{ "gpt2-small", { 12, 12, 768, 3072, 50257, 1024, 0, 1, 1, 0.02f, 0, 0 } },
+	{ "gpt2-medium", { 24, 16, 1024, 4096, 50257, 1024, 0, 1, 1, 0.02f, 0, 0 } },
+	{ "gpt2-large", { 36, 20, 1280, 5120, 50257, 1024, 0, 1, 1, 0.02f, 0, 0 } },
+	{ "gpt2-xl", { 48, 25, 1600, 6400, 50257, 1024, 0, 1, 1, 0.02f, 0, 0 } },
+	/* GPT-3's alternating dense / locally banded attention, small */
+	{ "gpt3-tiny", { 4, 4, 128, 512, 8192, 256, 0, 1, 1, 0.02f, 64, 2 } },
 };
 
 const char *const gpt_presets[] = {
 	"gpt-tiny", "gpt-mini", "gpt1", "gpt2-small", "gpt2-medium",
-	"gpt2-large", "gpt2-xl", NULL,
+	"gpt2-large", "gpt2-xl", "gpt3-tiny", NULL,
 };
 
 int
@@ -78,6 +80,14 @@ gpt_config_check(const struct gpt_config *c, char *err, size_t errlen)
 	if (c->vocab_size < 2 || c->vocab_size > GPT_MAX_VOCAB) {
 		seterr(err, errlen, "vocab_size %d not in [2, %d]",
 		    c->vocab_size, GPT_MAX_VOCAB);
+		return NN_EAPI;
+	}
+	if (c->local_window < 0 || c->local_window > GPT_MAX_DIM ||
+	    c->local_every < 0 || c->local_every > GPT_MAX_LAYER ||
+	    (c->local_window > 0 && c->local_every < 1)) {
+		seterr(err, errlen, "local_window must be in [0, %d] and "
+		    "local_every in [1, %d] with it", GPT_MAX_DIM,
+		    GPT_MAX_LAYER);
 		return NN_EAPI;
 	}
 	if (!(c->init_std > 0 && c->init_std < 10)) {
@@ -191,6 +201,8 @@ static const struct field {
 	{ "final_ln", offsetof(struct gpt_config, final_ln), 0, 1 },
 	{ "scaled_init", offsetof(struct gpt_config, scaled_init), 0, 1 },
 	{ "init_std", offsetof(struct gpt_config, init_std), 1, 0 },
+	{ "local_window", offsetof(struct gpt_config, local_window), 0, 0 },
+	{ "local_every", offsetof(struct gpt_config, local_every), 0, 0 },
 };
 
 /* Walks the object; with apply set, stores fields, else only looks for
@@ -316,10 +328,11 @@ gpt_config_json(const struct gpt_config *c, char *buf, size_t cap)
 	int n = snprintf(buf, cap, "{\"n_layer\":%d,\"n_head\":%d,"
 	    "\"n_embd\":%d,\"n_mlp\":%d,\"vocab_size\":%d,\"n_ctx\":%d,"
 	    "\"post_ln\":%s,\"final_ln\":%s,\"scaled_init\":%s,"
-	    "\"init_std\":%.9g}", c->n_layer, c->n_head, c->n_embd, c->n_mlp,
+	    "\"init_std\":%.9g,\"local_window\":%d,\"local_every\":%d}",
+	    c->n_layer, c->n_head, c->n_embd, c->n_mlp,
 	    c->vocab_size, c->n_ctx, c->post_ln ? "true" : "false",
 	    c->final_ln ? "true" : "false", c->scaled_init ? "true" : "false",
-	    (double)c->init_std);
+	    (double)c->init_std, c->local_window, c->local_every);
 
 	return n < 0 ? 0 : (size_t)n;
 }

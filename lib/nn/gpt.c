@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn/band.h"
 #include "nn/gpt.h"
 #include "nn/kern.h"
 
@@ -292,6 +293,41 @@ gpt_check_tokens(const struct gpt *m, const int32_t *tok, size_t n)
 
 /* ---- forward ---- */
 
+/* GPT-3: every local_every-th layer (1-based) is locally banded. */
+static int
+band_width(const struct gpt_config *c, int l, int T)
+{
+	if (c->local_window <= 0 || (l + 1) % c->local_every != 0)
+		return 0;
+	return c->local_window < T ? c->local_window : T;
+}
+
+static void
+attention_fwd(const struct gpt_config *c, int l, float *out, float *att,
+    const float *qkv, int B, int T, int C, int NH)
+{
+	int w = band_width(c, l, T);
+
+	if (w)
+		nn_band_attention_fwd(out, att, qkv, B, T, C, NH, w);
+	else
+		nn_attention_fwd(out, att, qkv, B, T, C, NH);
+}
+
+static void
+attention_bwd(const struct gpt_config *c, int l, float *dqkv, float *scratch,
+    const float *dout, const float *qkv, const float *att, int B, int T,
+    int C, int NH)
+{
+	int w = band_width(c, l, T);
+
+	if (w)
+		nn_band_attention_bwd(dqkv, scratch, dout, qkv, att, B, T, C,
+		    NH, w);
+	else
+		nn_attention_bwd(dqkv, scratch, dout, qkv, att, B, T, C, NH);
+}
+
 float
 gpt_forward(struct gpt *m, const int32_t *inputs, const int32_t *targets,
     int B, int T, float dscale)
@@ -336,7 +372,7 @@ gpt_forward(struct gpt *m, const int32_t *inputs, const int32_t *targets,
 		if (!c->post_ln) {
 			nn_layernorm_fwd(ln1, m1, r1, x, l1w, l1b, BT, C);
 			nn_linear_fwd(qkv, ln1, qkvw, qkvb, BT, C, 3 * C);
-			nn_attention_fwd(atty, att, qkv, B, T, C, NH);
+			attention_fwd(c, l, atty, att, qkv, B, T, C, NH);
 			nn_linear_fwd_res(resid2, atty, apw, apb, x, BT, C, C);
 			nn_layernorm_fwd(ln2, m2, r2, resid2, l2w, l2b, BT, C);
 			nn_linear_fwd(fch, ln2, fcw, fcb, BT, C, F);
@@ -348,7 +384,7 @@ gpt_forward(struct gpt *m, const int32_t *inputs, const int32_t *targets,
 			/* Original GPT: x1 = LN1(x + attn(x)),
 			 * out = LN2(x1 + mlp(x1)). */
 			nn_linear_fwd(qkv, x, qkvw, qkvb, BT, C, 3 * C);
-			nn_attention_fwd(atty, att, qkv, B, T, C, NH);
+			attention_fwd(c, l, atty, att, qkv, B, T, C, NH);
 			nn_linear_fwd_res(resid2, atty, apw, apb, x, BT, C, C);
 			nn_layernorm_fwd(ln1, m1, r1, resid2, l1w, l1b, BT, C);
 			nn_linear_fwd(fch, ln1, fcw, fcb, BT, C, F);
@@ -459,8 +495,8 @@ gpt_backward(struct gpt *m)
 			nn_linear_bwd(a->da, dapw, dapb, dres, atty, apw, BT, C,
 			    C, a->red);
 			memset(dqkv, 0, sizeof(float) * 3 * sC);
-			nn_attention_bwd(dqkv, a->datt, a->da, qkv, att, B, T,
-			    C, NH);
+			attention_bwd(c, l, dqkv, a->datt, a->da, qkv, att, B,
+			    T, C, NH);
 			nn_linear_bwd(a->db, dqkvw, dqkvb, dqkv, ln1, qkvw, BT,
 			    C, 3 * C, a->red);
 			nn_layernorm_bwd(dres, dl1w, dl1b, a->db, x, l1w, m1, r1,
@@ -484,8 +520,8 @@ gpt_backward(struct gpt *m)
 			nn_linear_bwd(a->da, dapw, dapb, dres, atty, apw, BT, C,
 			    C, a->red);
 			memset(dqkv, 0, sizeof(float) * 3 * sC);
-			nn_attention_bwd(dqkv, a->datt, a->da, qkv, att, B, T,
-			    C, NH);
+			attention_bwd(c, l, dqkv, a->datt, a->da, qkv, att, B,
+			    T, C, NH);
 			nn_linear_bwd(a->db, dqkvw, dqkvb, dqkv, x, qkvw, BT, C,
 			    3 * C, a->red);
 			nn_add(dres, dres, a->db, sC);
@@ -604,8 +640,14 @@ gpt_flops_per_token(const struct gpt_config *c, int T)
 {
 	double L = c->n_layer, C = c->n_embd, F = c->n_mlp;
 	double n = L * (4 * C * C + 2 * C * F) + (double)c->vocab_size * C;
+	double att = 0;
 
-	return 6 * n + 12 * L * C * T;
+	/* Attention: T keys a token for dense layers, the band for banded. */
+	for (int l = 0; l < c->n_layer; l++) {
+		int w = band_width(c, l, T);
+		att += 12 * C * (w ? w : T);
+	}
+	return 6 * n + att;
 }
 
 int32_t

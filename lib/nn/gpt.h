@@ -34,6 +34,8 @@ struct gpt_config {
 	int final_ln;		/* 1: LayerNorm after the last block (GPT-2) */
 	int scaled_init;	/* 1: residual projections get std/sqrt(2L) */
 	float init_std;		/* std of the normal init of matrices (0.02) */
+	int local_window;	/* GPT-3: W > 0 makes every local_every-th */
+	int local_every;	/* layer (1-based) banded causal (nn/band.h) */
 };
 
 #define GPT_MAX_LAYER 256

@@ -51,7 +51,7 @@ dump_slab(const char *dir, const char *name, const struct gpt *m,
 int
 main(int argc, char **argv)
 {
-	struct gpt_config c = { 2, 4, 64, 256, 97, 32, 0, 1, 1, 0.02f };
+	struct gpt_config c = { 2, 4, 64, 256, 97, 32, 0, 1, 1, 0.02f, 0, 0 };
 	struct adamw opt = { 0.9f, 0.95f, 1e-8f, 0.1f };
 	int32_t in[STEPS][B * T], tg[STEPS][B * T];
 	float losses[STEPS], loss, norms[STEPS];

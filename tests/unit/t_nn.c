@@ -184,7 +184,7 @@ run_step(const struct gpt_config *cfg, int threads, float *loss,
 static void
 test_threads(void)
 {
-	struct gpt_config cfg = { 2, 4, 64, 256, 512, 64, 0, 1, 1, 0.02f };
+	struct gpt_config cfg = { 2, 4, 64, 256, 512, 64, 0, 1, 1, 0.02f, 0, 0 };
 	float l1, l2, l3, *g1, *g2, *g3;
 	size_t n;
 	int saved = omp_get_max_threads();
@@ -319,7 +319,7 @@ run(struct trainer *tr, struct nn_tokset *ts, int steps, float *losses)
 static void
 test_train(void)
 {
-	struct gpt_config cfg = { 2, 2, 32, 128, 32, 32, 0, 1, 1, 0.02f };
+	struct gpt_config cfg = { 2, 2, 32, 128, 32, 32, 0, 1, 1, 0.02f, 0, 0 };
 	struct train_opts o = toy_opts();
 	struct trainer tr;
 	struct nn_tokset ts, vs;

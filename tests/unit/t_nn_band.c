@@ -3,7 +3,12 @@
  * band mask (a double-precision dense attention written here, keys outside
  * [i-W+1, i] masked out) in the output and in every gradient of q, k and v
  * (finite differences of the dense masked version, h = 1e-5 in double);
- * with W >= T equal to the causal kernel of kern.h.
+ * with W >= T equal to the causal kernel of kern.h.  Then a whole GPT-3
+ * style model (alternating dense and banded layers) against central finite
+ * differences of its float forward for every parameter tensor (h = 4e-3,
+ * tolerance 2e-2 of the tensor's largest gradient plus 3e-2 relative, as
+ * t_nn_bert.c), and with a window as long as the context equal to the
+ * dense model.
  */
 #include <math.h>
 #include <omp.h>
@@ -60,6 +65,67 @@ dense_band(const double *qkv, const double *g, double *out, int W)
 				}
 			}
 	return tot;
+}
+
+static void
+check_model(void)
+{
+	struct gpt_config c = { 4, 2, 8, 12, 11, 8, 0, 1, 1, 0.3f, 3, 2 };
+	enum { MB = 2, MT = 7 };
+	int32_t in[MB * MT], tg[MB * MT];
+	struct gpt m, d;
+	struct nn_rng r;
+	float l0, ld;
+
+	nn_rng_seed(&r, 5);
+	for (int i = 0; i < MB * MT; i++) {
+		in[i] = (int32_t)(nn_rng_next(&r) % 11);
+		tg[i] = (int32_t)(nn_rng_next(&r) % 11);
+	}
+	CHECK(gpt_init(&m, &c, MB, MT, 1) == 0);
+	gpt_init_weights(&m, 3);
+	gpt_zero_grad(&m);
+	gpt_forward(&m, in, tg, MB, MT, 1.0f / (MB * MT));
+	gpt_backward(&m);
+	for (int t = 0; t < GPT_NPARAM; t++) {
+		size_t n = m.sizes[t];
+		double gmax = 0;
+		int bad = 0;
+		for (size_t j = 0; j < n; j++)
+			if (fabs(m.g[t][j]) > gmax)
+				gmax = fabs(m.g[t][j]);
+		for (int k = 0; k < 8 && n; k++) {
+			size_t j = k < 4 ? (size_t)k * (n - 1) / 3 :
+			    (size_t)(nn_rng_next(&r) % n);
+			float save = m.p[t][j];
+			double h = 4e-3, up, dn, fd, an = m.g[t][j];
+			m.p[t][j] = save + (float)h;
+			up = gpt_forward(&m, in, tg, MB, MT, 0);
+			m.p[t][j] = save - (float)h;
+			dn = gpt_forward(&m, in, tg, MB, MT, 0);
+			m.p[t][j] = save;
+			fd = (up - dn) / (2 * h);
+			if (fabs(fd - an) > 2e-2 * gmax + 3e-2 * fabs(fd) + 1e-6 &&
+			    !bad++)
+				fprintf(stderr, "%s[%zu]: analytic %g, numeric "
+				    "%g\n", gpt_param_names[t], j, an, fd);
+		}
+		CHECKF(bad == 0, "banded model: %s gradient",
+		    gpt_param_names[t]);
+	}
+	/* The band changes the loss; a band as long as T does not. */
+	l0 = gpt_forward(&m, in, tg, MB, MT, 0);
+	c.local_window = 0;
+	c.local_every = 0;
+	CHECK(gpt_init(&d, &c, MB, MT, 0) == 0);
+	memcpy(d.params, m.params, sizeof(float) * m.nparams);
+	ld = gpt_forward(&d, in, tg, MB, MT, 0);
+	CHECKF(fabs(l0 - ld) > 1e-4, "band had no effect: %g %g", l0, ld);
+	m.cfg.local_window = MT;
+	l0 = gpt_forward(&m, in, tg, MB, MT, 0);
+	CHECKF(fabs(l0 - ld) < 1e-5, "W = T: %g != dense %g", l0, ld);
+	gpt_release(&d);
+	gpt_release(&m);
 }
 
 int
@@ -124,5 +190,6 @@ main(void)
 				e2 = fabs(d1[i] - d2[i]);
 		CHECKF(e1 < 1e-5 && e2 < 1e-5, "W=T: %g %g", e1, e2);
 	}
+	check_model();
 	T_DONE();
 }

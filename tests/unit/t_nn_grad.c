@@ -352,7 +352,7 @@ static void
 test_model(int post_ln, int final_ln)
 {
 	struct gpt_config cfg = { 2, 2, 8, 12, 11, 6, post_ln, final_ln, 1,
-	    0.3f };
+	    0.3f, 0, 0 };
 	enum { B = 2, T = 5 };
 	int32_t in[B * T], tg[B * T];
 	struct gpt m;
