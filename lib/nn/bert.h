@@ -156,6 +156,19 @@ double	bert_grad_norm(const struct bert *m);
 void	bert_adamw_step(struct bert *m, const struct adamw *o, float lr,
 	    float grad_scale);
 
+/*
+ * Checkpoints (docs/checkpoint.md, "Encoder checkpoints"): parameters,
+ * AdamW moments when m is training, and pos = (steps done, epoch, next
+ * record of the epoch).  Save: 0 or NN_EIO (errno kept), atomic.  Load
+ * into a model of the same config: 0, NN_EIO, or NN_EFORMAT with err set.
+ */
+int	bert_ckpt_save(const char *path, const struct bert *m,
+	    const uint64_t pos[3]);
+int	bert_ckpt_read_config(const char *path, struct bert_config *cfg,
+	    char *err, size_t errlen);
+int	bert_ckpt_load(const char *path, struct bert *m, uint64_t pos[3],
+	    char *err, size_t errlen);
+
 /* Bidirectional multi-head attention over the first len[b] keys of each
  * sequence; qkv (B,T,3C); att (B,NH,T,T) written; out (B,T,C) written. */
 void	bert_attention_fwd(float *out, float *att, const float *qkv,

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mask.h"
@@ -27,7 +28,8 @@ enum {
 	OPT_VAL = CLI_OPT_FIRST_PROGRAM_OPT, OPT_VAL_FRACTION, OPT_LR,
 	OPT_MIN_LR, OPT_WARMUP, OPT_SCHEDULE, OPT_DECAY_STEPS, OPT_WD,
 	OPT_BETA2, OPT_CLIP, OPT_EVAL_EVERY, OPT_EVAL_BATCHES, OPT_LOG,
-	OPT_SEED, OPT_SHARE, OPT_MASK_PROB, OPT_DYNAMIC, OPT_ACCUM,
+	OPT_SEED, OPT_SHARE, OPT_MASK_PROB, OPT_DYNAMIC, OPT_ACCUM, OPT_OUT,
+	OPT_SAVE_EVERY, OPT_RESUME,
 };
 
 static const struct option longopts[] = {
@@ -55,6 +57,9 @@ static const struct option longopts[] = {
 	{ "share", required_argument, NULL, OPT_SHARE },
 	{ "mask-prob", required_argument, NULL, OPT_MASK_PROB },
 	{ "dynamic-mask", no_argument, NULL, OPT_DYNAMIC },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "save-every", required_argument, NULL, OPT_SAVE_EVERY },
+	{ "resume", required_argument, NULL, OPT_RESUME },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -82,7 +87,11 @@ static const char help[] =
 "                        as for GPT models (lr 1e-4, beta2 0.999, wd 0.01)\n"
 "      --eval-every N    validation every N steps (default 100)\n"
 "      --eval-batches N  micro-batches per validation (default 20)\n"
-"      --log FILE        metrics as JSON Lines, one per step\n";
+"      --log FILE        metrics as JSON Lines, one per step\n"
+"      --out DIR         checkpoints DIR/step-NNNNNNNN.ckpt and DIR/latest\n"
+"      --save-every N    checkpoint every N steps (default: at the end)\n"
+"      --resume PATH     continue from a checkpoint or an --out folder with\n"
+"                        the same losses (same data and options)\n";
 
 int
 enc_wants(int argc, char *argv[])
@@ -382,12 +391,70 @@ json_num(FILE *f, const char *k, double v)
 		fprintf(f, ",\"%s\":%.6g", k, v);
 }
 
+/* PATH itself, or PATH/latest's content when PATH is a folder. */
+static char *
+ckpt_path(const char *path)
+{
+	struct stat st;
+	char buf[4096], name[512];
+	FILE *f;
+	size_t n;
+
+	if (stat(path, &st) != 0) {
+		cli_error("%s: %s", path, strerror(errno));
+		exit(CLI_EXIT_IO);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return xstrdup(path);
+	snprintf(buf, sizeof(buf), "%s/latest", path);
+	if (!(f = fopen(buf, "r"))) {
+		cli_error("%s: %s", buf, strerror(errno));
+		exit(CLI_EXIT_IO);
+	}
+	n = fread(name, 1, sizeof(name) - 1, f);
+	fclose(f);
+	while (n > 0 && (name[n - 1] == '\n' || name[n - 1] == ' '))
+		n--;
+	name[n] = 0;
+	snprintf(buf, sizeof(buf), "%s/%s", path, name);
+	return xstrdup(buf);
+}
+
+/* DIR/step-NNNNNNNN.ckpt, then DIR/latest naming it. */
+static void
+save(struct run *r, const char *dir, uint64_t step)
+{
+	char path[4096], tmp[4200], name[64];
+	uint64_t pos[3] = { step, r->epoch, r->idx };
+	FILE *f;
+
+	snprintf(name, sizeof(name), "step-%08llu.ckpt",
+	    (unsigned long long)step);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (bert_ckpt_save(path, &r->m, pos) != 0) {
+		cli_error("%s: %s", path, strerror(errno));
+		exit(CLI_EXIT_IO);
+	}
+	snprintf(path, sizeof(path), "%s/latest", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (!(f = fopen(tmp, "w")) || fprintf(f, "%s\n", name) < 0 ||
+	    fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 ||
+	    rename(tmp, path) != 0) {
+		cli_error("%s: %s", path, strerror(errno));
+		unlink(tmp);
+		exit(CLI_EXIT_IO);
+	}
+}
+
 int
 enc_train_main(int argc, char *argv[])
 {
 	struct cli_common c = CLI_COMMON_INIT;
 	const char *data = NULL, *val = NULL, *model = NULL, *logp = NULL;
 	const char *schedule = "cosine", *share = NULL, *hname;
+	const char *out = NULL, *resume = NULL;
+	long long save_every = 0, start = 0;
+	char *ck = NULL;
 	long long steps = -1, warmup = 0, decay = -1, eval_every = 100;
 	long long eval_batches = 20;
 	double lr = 1e-4, min_lr = -1, wd = 0.01, beta2 = 0.999, clip = 1.0;
@@ -446,6 +513,11 @@ enc_train_main(int argc, char *argv[])
 			mask_prob = cli_real(optarg, "--mask-prob", 0, 1);
 			break;
 		case OPT_DYNAMIC: dyn_opt = 1; break;
+		case OPT_OUT: out = optarg; break;
+		case OPT_SAVE_EVERY:
+			save_every = cli_num(optarg, "--save-every", 1, 1LL << 40);
+			break;
+		case OPT_RESUME: resume = optarg; break;
 		default: cli_usage_error("unknown option");
 		}
 	}
@@ -457,7 +529,26 @@ enc_train_main(int argc, char *argv[])
 		cli_usage_error("--data is required");
 	if (steps < 0)
 		cli_usage_error("--steps is required");
-	if (share) {
+	if (resume) {
+		struct bert_config cc;
+		int rc;
+		ck = ckpt_path(resume);
+		if ((rc = bert_ckpt_read_config(ck, &cc, err,
+		    sizeof(err))) != 0) {
+			cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) :
+			    err);
+			return rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA;
+		}
+		if (cc.head != cfg.head)
+			cli_usage_error("%s: the checkpoint is not a %s model",
+			    ck, model);
+		cfg = cc;
+	}
+	if (out && mkdir(out, 0777) != 0 && errno != EEXIST) {
+		cli_error("%s: %s", out, strerror(errno));
+		return CLI_EXIT_IO;
+	}
+	if (share && !resume) {
 		int s = bert_share_parse(share);
 		if (s < 0)
 			cli_usage_error("--share: all, attention, ffn or none");
@@ -526,7 +617,11 @@ enc_train_main(int argc, char *argv[])
 		cli_error("%s: no training records", data);
 		return CLI_EXIT_DATA;
 	}
-	cfg.vocab_size = (int)hdr.vocab_size;
+	if (!resume)
+		cfg.vocab_size = (int)hdr.vocab_size;
+	else if (hdr.vocab_size > (uint32_t)cfg.vocab_size)
+		cli_usage_error("the data's vocabulary (%u) is larger than the "
+		    "checkpoint model's (%d)", hdr.vocab_size, cfg.vocab_size);
 	if (!T)
 		T = cfg.n_ctx;
 	if (T > cfg.n_ctx)
@@ -587,7 +682,25 @@ enc_train_main(int argc, char *argv[])
 	r.mlab = xmalloc(sizeof(int32_t) * T);
 	r.perm = xmalloc(sizeof(uint32_t) * r.tr.n);
 	shuffle(&r);
-	if (logp && !(logf = fopen(logp, "w"))) {
+	if (ck) {
+		uint64_t pos[3];
+		int rc = bert_ckpt_load(ck, &r.m, pos, err, sizeof(err));
+		if (rc != 0) {
+			cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) :
+			    err);
+			return rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA;
+		}
+		if (pos[2] > r.tr.n) {
+			cli_error("%s: the checkpoint's data position is past "
+			    "the data (other data?)", ck);
+			return CLI_EXIT_DATA;
+		}
+		start = (long long)pos[0];
+		r.epoch = pos[1];
+		shuffle(&r);
+		r.idx = pos[2];
+	}
+	if (logp && !(logf = fopen(logp, ck ? "a" : "w"))) {
 		cli_error("%s: %s", logp, strerror(errno));
 		return CLI_EXIT_IO;
 	}
@@ -602,7 +715,7 @@ enc_train_main(int argc, char *argv[])
 		    cj);
 	}
 	t0 = now();
-	for (long long s = 0; s < steps; s++) {
+	for (long long s = start; s < steps; s++) {
 		double mlm = 0, cl = 0, norm, t1 = now();
 		long cc = 0, cn = 0, mlm_k = 0;
 		float lrs, scale = 1;
@@ -669,6 +782,9 @@ enc_train_main(int argc, char *argv[])
 				return CLI_EXIT_IO;
 			}
 		}
+		if (out && ((save_every && (s + 1) % save_every == 0) ||
+		    s + 1 == steps))
+			save(&r, out, (uint64_t)s + 1);
 		if (progress)
 			fprintf(stderr, "\rtrain: step %lld/%lld mlm %.4f%s",
 			    s + 1, steps, mlm, do_eval ? " (eval)" : "");
@@ -676,7 +792,7 @@ enc_train_main(int argc, char *argv[])
 	if (progress)
 		fputc('\n', stderr);
 	if (!c.quiet)
-		fprintf(stderr, "train: %lld steps in %.1f s\n", steps,
+		fprintf(stderr, "train: %lld steps in %.1f s\n", steps - start,
 		    now() - t0);
 	if (logf && fclose(logf) != 0) {
 		cli_error("%s: %s", logp, strerror(errno));
@@ -695,6 +811,7 @@ enc_train_main(int argc, char *argv[])
 	free(r.tr.r);
 	buf_release(&r.tr.mem);
 	shardset_free(set);
+	free(ck);
 	free(r.tok);
 	free(r.lab);
 	free(r.seg);
