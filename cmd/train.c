@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "json.h"
 #include "nn/enctrain.h"
+#include "nn/eval.h"
 #include "nn/tokdata.h"
 #include "tokenizer.h"
 #include "nn/trainer.h"
@@ -112,6 +113,7 @@ static const char help[] =
 "                        stream run skips the records it had consumed\n"
 "\n"
 "train sample --checkpoint FILE ...   generate tokens (train sample --help)\n"
+
 "train --model bert-tiny|roberta-tiny|albert-tiny ...   encoders\n"
 "                        (train --model bert-tiny --help)\n";
 
@@ -273,15 +275,18 @@ main(int argc, char *argv[])
 	};
 	struct gpt_config cfg;
 	struct train_opts o;
-	struct trainer tr;
-	struct nn_source src;
+	/* Zeroed, so that the cleanup at "out" may run from any point. */
+	struct trainer tr = { 0 };
+	struct nn_source src = { 0 };
 	char err[512], opts_json[1024], *ck = NULL;
 	FILE *logf = NULL;
-	int ch, rc, progress;
+	int ch, rc, progress, ex = 0;
 	enum lr_sched kind;
 
 	if (argc > 1 && strcmp(argv[1], "sample") == 0)
 		return train_sample_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "eval") == 0)
+		return train_eval_main(argc - 1, argv + 1);
 	if (enc_wants(argc, argv))	/* BERT, RoBERTa, ALBERT */
 		return enc_train_main(argc, argv);
 	cli_init(argv, "usage: train (--data PATH | --stream) --model "
@@ -373,7 +378,8 @@ main(int argc, char *argv[])
 	    r.stream, err, sizeof(err));
 	if (rc < 0) {
 		cli_error("%s", err);
-		return cli_exit_code(rc);
+		ex = cli_exit_code(rc);
+		goto out;
 	}
 	if (r.T == 0 && src.seq_len > 0)
 		r.T = (int)src.seq_len;
@@ -392,7 +398,8 @@ main(int argc, char *argv[])
 	    sizeof(err));
 	if (rc < 0) {
 		cli_error("%s", err);
-		return cli_exit_code(rc);
+		ex = cli_exit_code(rc);
+		goto out;
 	}
 
 	memset(&o, 0, sizeof(o));
@@ -415,7 +422,8 @@ main(int argc, char *argv[])
 	o.seed = r.seed;
 	if ((rc = trainer_init(&tr, &cfg, &o, src.data)) != 0) {
 		cli_error("cannot set up the model: %s", nn_strerror(rc));
-		return rc == NN_ENOMEM ? CLI_EXIT_IO : CLI_EXIT_USAGE;
+		ex = rc == NN_ENOMEM ? CLI_EXIT_IO : CLI_EXIT_USAGE;
+		goto out;
 	}
 	tr.bad_token = -1;
 	if (ck && (rc = trainer_resume(&tr, ck, err, sizeof(err))) != 0) {
@@ -423,7 +431,8 @@ main(int argc, char *argv[])
 			data_error(&tr, nn_source_err(&src),
 			    nn_source_errmsg(&src), nn_source_errmsg(&src));
 		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
-		return cli_exit_code(rc);
+		ex = cli_exit_code(rc);
+		goto out;
 	}
 	snprintf(opts_json, sizeof(opts_json), "{\"batch\":%d,\"seq_len\":%d,"
 	    "\"accum\":%d,\"lr\":%g,\"min_lr\":%g,\"warmup\":%lld,"
@@ -433,7 +442,8 @@ main(int argc, char *argv[])
 	    r.clip, r.seed, r.steps);
 	if (r.logp && !(logf = fopen(r.logp, tr.step ? "a" : "w"))) {
 		cli_error("%s: %s", r.logp, strerror(errno));
-		return CLI_EXIT_IO;
+		ex = CLI_EXIT_IO;
+		goto out;
 	}
 	if (!r.c.quiet)
 		fprintf(stderr, "train: %s, %.2fM parameters, %d threads, "
@@ -485,7 +495,8 @@ main(int argc, char *argv[])
 		    save(&tr, r.out, opts_json) != 0) {
 			cli_error("%s: cannot write checkpoint: %s", r.out,
 			    strerror(errno));
-			return CLI_EXIT_IO;
+			ex = CLI_EXIT_IO;
+			goto out;
 		}
 	}
 	if (progress)
@@ -493,16 +504,17 @@ main(int argc, char *argv[])
 	if (r.out && save(&tr, r.out, opts_json) != 0) {
 		cli_error("%s: cannot write checkpoint: %s", r.out,
 		    strerror(errno));
-		return CLI_EXIT_IO;
+		ex = CLI_EXIT_IO;
 	}
-	if (logf && fclose(logf) != 0) {
+out:
+	if (logf && fclose(logf) != 0 && ex == 0) {
 		cli_error("%s: %s", r.logp, strerror(errno));
-		return CLI_EXIT_IO;
+		ex = CLI_EXIT_IO;
 	}
 	trainer_release(&tr);
 	nn_source_release(&src);
 	free(ck);
-	return 0;
+	return ex;
 }
 
 static const char sample_help[] =
