@@ -1,0 +1,1 @@
+train eval --task t.jsonl --tokenizer v.tiktoken
