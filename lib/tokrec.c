@@ -7,6 +7,7 @@
 #define XXH_STATIC_LINKING_ONLY	/* XXH64_state_t's size, for xmalloc */
 #include <xxhash.h>
 
+#include "le.h"
 #include "xalloc.h"
 
 static const char *const special_names[TOK_NSPECIAL] = {
@@ -38,35 +39,6 @@ tok_kind_name(int kind)
 	return kind >= 0 && kind <= TOK_KIND_SPAN ? kind_names[kind] : "unknown";
 }
 
-static inline void
-put16(unsigned char *p, uint16_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-}
-
-static inline void
-put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static inline uint16_t
-get16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static inline uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
 void
 tok_header_init(struct tok_header *h, uint32_t vocab_size, uint64_t fingerprint)
 {
@@ -88,15 +60,15 @@ tok_header_encode(const struct tok_header *h, unsigned char *out)
 
 	memset(out, 0, TOK_HEADER_SIZE);
 	memcpy(out, TOK_MAGIC, 8);
-	put16(out + 8, TOK_VERSION);
+	le_put16(out + 8, TOK_VERSION);
 	out[10] = h->width;
 	out[11] = h->kind;
-	put32(out + 12, h->vocab_size);
-	put32(out + 16, (uint32_t)h->fingerprint);
-	put32(out + 20, (uint32_t)(h->fingerprint >> 32));
+	le_put32(out + 12, h->vocab_size);
+	le_put32(out + 16, (uint32_t)h->fingerprint);
+	le_put32(out + 20, (uint32_t)(h->fingerprint >> 32));
 	for (i = 0; i < TOK_NSPECIAL; i++)
-		put32(out + 24 + 4 * i, (uint32_t)h->special[i]);
-	put32(out + 60, XXH32(out, 60, 0));
+		le_put32(out + 24 + 4 * i, (uint32_t)h->special[i]);
+	le_put32(out + 60, XXH32(out, 60, 0));
 }
 
 int
@@ -110,23 +82,23 @@ tok_header_decode(const unsigned char *in, struct tok_header *h,
 		*why = "not a ptk token stream (bad magic)";
 		return PTK_EFORMAT;
 	}
-	version = get16(in + 8);
+	version = le_get16(in + 8);
 	if (version != TOK_VERSION) {
 		*why = version > TOK_VERSION ?
 		    "token stream version is newer than this program reads" :
 		    "unknown token stream version";
 		return PTK_EFORMAT;
 	}
-	if (get32(in + 60) != XXH32(in, 60, 0)) {
+	if (le_get32(in + 60) != XXH32(in, 60, 0)) {
 		*why = "token stream header checksum mismatch";
 		return PTK_EFORMAT;
 	}
 	h->width = in[10];
 	h->kind = in[11];
-	h->vocab_size = get32(in + 12);
-	h->fingerprint = (uint64_t)get32(in + 16) | (uint64_t)get32(in + 20) << 32;
+	h->vocab_size = le_get32(in + 12);
+	h->fingerprint = (uint64_t)le_get32(in + 16) | (uint64_t)le_get32(in + 20) << 32;
 	for (i = 0; i < TOK_NSPECIAL; i++)
-		h->special[i] = (int32_t)get32(in + 24 + 4 * i);
+		h->special[i] = (int32_t)le_get32(in + 24 + 4 * i);
 	if (h->width != 2 && h->width != 4) {
 		*why = "bad token width in header";
 		return PTK_EFORMAT;
@@ -145,7 +117,7 @@ tok_header_decode(const unsigned char *in, struct tok_header *h,
 			*why = "special token id out of the vocabulary";
 			return PTK_EFORMAT;
 		}
-	if (get32(in + 56) != 0) {
+	if (le_get32(in + 56) != 0) {
 		*why = "reserved header field is not zero";
 		return PTK_EFORMAT;
 	}
@@ -192,33 +164,33 @@ tok_rec_encode(struct buf *out, const struct tok_header *h,
 	if ((rc = buf_grow(out, 4 + body)) != 0)
 		return rc;
 	p = (unsigned char *)out->p + out->len;
-	put32(p, (uint32_t)body);
+	le_put32(p, (uint32_t)body);
 	p[4] = (unsigned char)flags;
 	p[5] = 0;
-	put16(p + 6, (uint16_t)rec->id_len);
+	le_put16(p + 6, (uint16_t)rec->id_len);
 	p += 8;
 	memcpy(p, rec->id, rec->id_len);
 	p += rec->id_len;
-	put32(p, (uint32_t)rec->n);
+	le_put32(p, (uint32_t)rec->n);
 	p += 4;
 	if (w == 2)
 		for (i = 0; i < rec->n; i++, p += 2)
-			put16(p, (uint16_t)rec->tokens[i]);
+			le_put16(p, (uint16_t)rec->tokens[i]);
 	else
 		for (i = 0; i < rec->n; i++, p += 4)
-			put32(p, rec->tokens[i]);
+			le_put32(p, rec->tokens[i]);
 	if (flags & TOK_HAS_SEGMENTS) {
 		memcpy(p, rec->segments, rec->n);
 		p += rec->n;
 	}
 	if (flags & TOK_HAS_BOUNDS) {
-		put32(p, (uint32_t)rec->n_bounds);
+		le_put32(p, (uint32_t)rec->n_bounds);
 		p += 4;
 		for (i = 0; i < rec->n_bounds; i++, p += 4) {
 			if (rec->bounds[i] >= rec->n ||
 			    (i > 0 && rec->bounds[i] <= rec->bounds[i - 1]))
 				return PTK_EAPI;
-			put32(p, rec->bounds[i]);
+			le_put32(p, rec->bounds[i]);
 		}
 	}
 	if (flags & TOK_HAS_LABELS)
@@ -227,10 +199,10 @@ tok_rec_encode(struct buf *out, const struct tok_header *h,
 			    (rec->labels[i] >= 0 &&
 			    (uint32_t)rec->labels[i] >= h->vocab_size))
 				return PTK_EAPI;
-			put32(p, (uint32_t)rec->labels[i]);
+			le_put32(p, (uint32_t)rec->labels[i]);
 		}
 	if (flags & TOK_HAS_LABEL) {
-		put32(p, (uint32_t)rec->label);
+		le_put32(p, (uint32_t)rec->label);
 		p += 4;
 	}
 	out->len += 4 + body;
@@ -395,7 +367,7 @@ decode_body(struct tok_reader *r, const unsigned char *p, size_t len,
 		*why = "unknown record flags";
 		return PTK_EFORMAT;
 	}
-	id_len = get16(p + 2);
+	id_len = le_get16(p + 2);
 	p += 4;
 	if ((size_t)(end - p) < id_len + 4) {
 		*why = "record length disagrees with its id length";
@@ -404,7 +376,7 @@ decode_body(struct tok_reader *r, const unsigned char *p, size_t len,
 	rec->id = (const char *)p;
 	rec->id_len = id_len;
 	p += id_len;
-	n = get32(p);
+	n = le_get32(p);
 	p += 4;
 	if (n > (size_t)(end - p) / w) {
 		*why = "record length disagrees with its token count";
@@ -413,10 +385,10 @@ decode_body(struct tok_reader *r, const unsigned char *p, size_t len,
 	GROW(r->tokens, r->tokens_cap, n);
 	if (w == 2)
 		for (i = 0; i < n; i++, p += 2)
-			r->tokens[i] = get16(p);
+			r->tokens[i] = le_get16(p);
 	else
 		for (i = 0; i < n; i++, p += 4)
-			r->tokens[i] = get32(p);
+			r->tokens[i] = le_get32(p);
 	for (i = 0; i < n; i++)
 		if (r->tokens[i] >= r->h.vocab_size) {
 			*why = "token id out of the vocabulary";
@@ -441,7 +413,7 @@ decode_body(struct tok_reader *r, const unsigned char *p, size_t len,
 			*why = "record too short for its sentence bounds";
 			return PTK_EFORMAT;
 		}
-		nb = get32(p);
+		nb = le_get32(p);
 		p += 4;
 		if (nb > (size_t)(end - p) / 4) {
 			*why = "record too short for its sentence bounds";
@@ -449,7 +421,7 @@ decode_body(struct tok_reader *r, const unsigned char *p, size_t len,
 		}
 		GROW(r->bounds, r->bounds_cap, nb);
 		for (i = 0; i < nb; i++, p += 4) {
-			r->bounds[i] = get32(p);
+			r->bounds[i] = le_get32(p);
 			if (r->bounds[i] >= n || (i && r->bounds[i] <= r->bounds[i - 1])) {
 				*why = "sentence bounds not increasing within the record";
 				return PTK_EFORMAT;
@@ -465,7 +437,7 @@ decode_body(struct tok_reader *r, const unsigned char *p, size_t len,
 		}
 		GROW(r->labels, r->labels_cap, n);
 		for (i = 0; i < n; i++, p += 4) {
-			r->labels[i] = (int32_t)get32(p);
+			r->labels[i] = (int32_t)le_get32(p);
 			if (r->labels[i] < -1 || (r->labels[i] >= 0 &&
 			    (uint32_t)r->labels[i] >= r->h.vocab_size)) {
 				*why = "label out of the vocabulary";
@@ -479,7 +451,7 @@ decode_body(struct tok_reader *r, const unsigned char *p, size_t len,
 			*why = "record too short for its label";
 			return PTK_EFORMAT;
 		}
-		rec->label = (int32_t)get32(p);
+		rec->label = (int32_t)le_get32(p);
 		rec->has_label = 1;
 		p += 4;
 	}
@@ -521,7 +493,7 @@ tok_read(struct tok_reader *r, struct tok_rec *rec)
 		}
 		break;
 	}
-	len = get32(p);
+	len = le_get32(p);
 	if (len > TOK_MAX_RECORD)
 		return reader_fail(r, PTK_ELIMIT, at, "record longer than the 1 GiB limit");
 	if (len + 4 <= ZIO_WINDOW) {
