@@ -115,6 +115,7 @@ static const char help[] =
 "train sample --checkpoint FILE ...   generate tokens (train sample --help)\n"
 
 "train --model bert-tiny|roberta-tiny|albert-tiny ...   encoders\n"
+"train finetune --checkpoint C ...     classify with an encoder\n"
 "                        (train --model bert-tiny --help)\n";
 
 struct run {
@@ -287,6 +288,8 @@ main(int argc, char *argv[])
 		return train_sample_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "eval") == 0)
 		return train_eval_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "finetune") == 0)
+		return enc_finetune_main(argc - 1, argv + 1);
 	if (enc_wants(argc, argv))	/* BERT, RoBERTa, ALBERT */
 		return enc_train_main(argc, argv);
 	cli_init(argv, "usage: train (--data PATH | --stream) --model "

@@ -552,7 +552,8 @@ bert_forward(struct bert *m, const struct bert_batch *bt, float dscale,
 	}
 	out->mlm_n = M;
 	out->total = M > 0 ? out->mlm : 0;
-	if (c->head != BERT_HEAD_NONE && bt->cls) {
+	m->cur_cls = c->head != BERT_HEAD_NONE && bt->cls;
+	if (m->cur_cls) {
 		double s = 0;
 		memcpy(m->cls_copy, bt->cls, sizeof(int32_t) * B);
 		for (int b = 0; b < B; b++)
@@ -586,6 +587,12 @@ bert_forward(struct bert *m, const struct bert_batch *bt, float dscale,
 void
 bert_backward(struct bert *m)
 {
+	bert_backward_ext(m, NULL);
+}
+
+void
+bert_backward_ext(struct bert *m, const float *dfinal)
+{
 	const struct bert_config *c = &m->cfg;
 	int B = m->curB, T = m->curT, L = c->n_layer, NH = c->n_head;
 	int E = c->n_emb, H = c->n_embd, F = c->n_mlp, V = c->vocab_size;
@@ -593,7 +600,10 @@ bert_backward(struct bert *m)
 	size_t BT = (size_t)B * T, BTH = BT * H;
 	float *sc = m->scratch, *dh = m->dh, *d1 = m->d1, *d2 = m->d2;
 
-	memset(dh, 0, sizeof(float) * BTH);
+	if (dfinal)
+		memcpy(dh, dfinal, sizeof(float) * BTH);
+	else
+		memset(dh, 0, sizeof(float) * BTH);
 	if (M > 0) {
 		nn_linear_bwd(m->dm, m->g[BERT_WTE], m->g[BERT_MLMOB], m->mlog,
 		    m->mu, m->p[BERT_WTE], M, E, V, sc);
@@ -610,7 +620,7 @@ bert_backward(struct bert *m)
 				o[d] += g[d];
 		}
 	}
-	if (c->head != BERT_HEAD_NONE) {
+	if (c->head != BERT_HEAD_NONE && m->cur_cls) {
 		nn_linear_bwd(m->dm, m->g[BERT_CLSW], m->g[BERT_CLSB], m->clog,
 		    m->pool, m->p[BERT_CLSW], B, H, 2, sc);
 		for (size_t i = 0; i < (size_t)B * H; i++)

@@ -131,7 +131,7 @@ struct bert {
 	int32_t *mrow, *mtgt;
 	int32_t *len;
 	size_t scratch_floats;
-	int curB, curT, curM;
+	int curB, curT, curM, cur_cls;
 	const int32_t *cur_tok;
 	const uint8_t *cur_seg;
 	int32_t *tok_copy;
@@ -151,6 +151,16 @@ void	bert_init_weights(struct bert *m, uint64_t seed);
 void	bert_forward(struct bert *m, const struct bert_batch *b, float dscale,
 	    struct bert_loss *out);
 void	bert_backward(struct bert *m);
+/* The same with dfinal (B,T,H), the gradient of further losses on the final
+ * hidden states (bert_final()), added in (fine-tuning heads). */
+void	bert_backward_ext(struct bert *m, const float *dfinal);
+/* The final hidden states (B,T,H) of the last forward. */
+static inline const float *
+bert_final(const struct bert *m)
+{
+	return m->hs + (size_t)m->cfg.n_layer * m->curB * m->curT *
+	    m->cfg.n_embd;
+}
 void	bert_zero_grad(struct bert *m);
 double	bert_grad_norm(const struct bert *m);
 void	bert_adamw_step(struct bert *m, const struct adamw *o, float lr,

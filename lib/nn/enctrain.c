@@ -392,8 +392,8 @@ json_num(FILE *f, const char *k, double v)
 }
 
 /* PATH itself, or PATH/latest's content when PATH is a folder. */
-static char *
-ckpt_path(const char *path)
+char *
+enc_ckpt_path(const char *path)
 {
 	struct stat st;
 	char buf[4096], name[512];
@@ -532,7 +532,7 @@ enc_train_main(int argc, char *argv[])
 	if (resume) {
 		struct bert_config cc;
 		int rc;
-		ck = ckpt_path(resume);
+		ck = enc_ckpt_path(resume);
 		if ((rc = bert_ckpt_read_config(ck, &cc, err,
 		    sizeof(err))) != 0) {
 			cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) :
