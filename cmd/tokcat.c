@@ -26,6 +26,7 @@ enum {
 	OPT_KIND,
 	OPT_FINGERPRINT,
 	OPT_COMPRESS,
+	OPT_CANONICAL,
 };
 
 static const struct option longopts[] = {
@@ -39,6 +40,7 @@ static const struct option longopts[] = {
 	{ "kind", required_argument, NULL, OPT_KIND },
 	{ "fingerprint", required_argument, NULL, OPT_FINGERPRINT },
 	{ "compress", no_argument, NULL, OPT_COMPRESS },
+	{ "canonical", no_argument, NULL, OPT_CANONICAL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -56,11 +58,13 @@ static const char help[] =
 "  --special NAME=ID   with --pack: a special token (pad unk bos eos cls sep mask)\n"
 "  --kind KIND         with --pack: seq, pair, masked or span (default seq)\n"
 "  --fingerprint HEX   with --pack: the vocabulary fingerprint (default 0)\n"
-"  --compress          write zstd (the default for --pack; else plain text)\n";
+"  --compress          write zstd (the default for --pack; else plain text)\n"
+"  --canonical         write doc records in canonical form (members in a fixed\n"
+"                      order, minimal escapes) instead of as they came\n";
 
 struct tokcat {
 	struct cli_common c;
-	int count, header;
+	int count, header, canonical;
 	long long head;		/* -1: all */
 	uint64_t records, tokens, bytes, text_bytes;
 	struct zio_writer *out;
@@ -92,6 +96,8 @@ cat_docs(struct tokcat *t, struct doc_reader *r)
 	while (!head_reached(t) && (rc = doc_read(r, &d)) == 1) {
 		t->records++;
 		t->text_bytes += d.text_len;
+		if (t->canonical)
+			d.raw = NULL;
 		if (!t->count && ((rc = doc_write(&t->line, &d)) != 0 ||
 		    (rc = emit(t)) != 0))
 			return rc;
@@ -327,6 +333,9 @@ main(int argc, char *argv[])
 		}
 		case OPT_COMPRESS:
 			t.c.compress = 1;
+			break;
+		case OPT_CANONICAL:
+			t.canonical = 1;
 			break;
 		case OPT_FINGERPRINT: {
 			char *end;
