@@ -124,6 +124,88 @@ check_mask_only(void)
 	bert_release(&m);
 }
 
+/*
+ * Fine-tuning heads: bert_backward_ext() with the gradient of
+ * L = sum(final * G) on the final states (no MLM target, no NSP label).
+ */
+static double
+ext_loss(struct bert *m, const struct bert_batch *bt, const float *G)
+{
+	struct bert_loss l;
+	const float *h;
+	double s = 0;
+	size_t n;
+
+	bert_forward(m, bt, 0, &l);
+	h = bert_final(m);
+	n = (size_t)m->curB * m->curT * m->cfg.n_embd;
+	for (size_t i = 0; i < n; i++)
+		s += (double)h[i] * G[i];
+	return s;
+}
+
+static void
+check_ext(void)
+{
+	struct bert_config c;
+	struct bert m;
+	int32_t nolab[B * T];
+	struct bert_batch bt = { B, T, tok, seg, len, nolab, NULL };
+	struct bert_loss l;
+	struct nn_rng r;
+	float G[B * T * 8];
+
+	for (int i = 0; i < B * T; i++)
+		nolab[i] = -1;
+	bert_config_preset(&c, "albert-tiny");
+	c.vocab_size = 13;
+	c.n_layer = 2;
+	c.n_embd = 8;
+	c.n_emb = 4;
+	c.n_mlp = 12;
+	c.n_ctx = 8;
+	CHECK(bert_init(&m, &c, B, T, 1) == 0);
+	bert_init_weights(&m, 4);
+	nn_rng_seed(&r, 8);
+	for (size_t i = 0; i < m.nparams; i++)
+		m.params[i] += (float)(0.1 * nn_rng_normal(&r));
+	/* Only the first token of each sequence feeds the head ([CLS]). */
+	memset(G, 0, sizeof(G));
+	for (int b = 0; b < B; b++)
+		for (int d = 0; d < 8; d++)
+			G[(size_t)b * T * 8 + d] = (float)nn_rng_normal(&r);
+	bert_zero_grad(&m);
+	bert_forward(&m, &bt, 1, &l);
+	CHECK(l.mlm_n == 0 && l.total == 0);
+	bert_backward_ext(&m, G);
+	for (int t = 0; t < BERT_NPARAM; t++) {
+		size_t n = m.sizes[t];
+		double gmax = 0;
+		int bad = 0;
+		if (n == 0)
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (fabs(m.g[t][j]) > gmax)
+				gmax = fabs(m.g[t][j]);
+		for (int k = 0; k < 6; k++) {
+			size_t j = (size_t)(nn_rng_next(&r) % n);
+			float save = m.p[t][j];
+			double h = 4e-3, up, dn, fd, an = m.g[t][j];
+			m.p[t][j] = save + (float)h;
+			up = ext_loss(&m, &bt, G);
+			m.p[t][j] = save - (float)h;
+			dn = ext_loss(&m, &bt, G);
+			m.p[t][j] = save;
+			fd = (up - dn) / (2 * h);
+			if (fabs(fd - an) > 2e-2 * gmax + 3e-2 * fabs(fd) + 1e-6)
+				bad++;
+		}
+		CHECKF(bad == 0, "backward_ext: %s gradient",
+		    bert_param_names[t]);
+	}
+	bert_release(&m);
+}
+
 int
 main(void)
 {
@@ -181,5 +263,6 @@ main(void)
 		check_model(what, &c);
 	}
 	check_mask_only();
+	check_ext();
 	T_DONE();
 }
