@@ -208,6 +208,11 @@ cli_open_output(const struct cli_common *c, int binary)
 		cli_error("cannot create '%s': %s", c->output, strerror(errno));
 		exit(CLI_EXIT_IO);
 	}
+	/* zstd in its own threads: the same bytes for any -j, overlapped with our work. */
+	if (zio_writer_threads(w, cli_jobs(c)) != 0) {
+		cli_error("this libzstd cannot compress on threads");
+		exit(CLI_EXIT_IO);
+	}
 	return w;
 }
 

@@ -637,6 +637,22 @@ zio_writer_close(struct zio_writer *w, int commit)
 	return rc;
 }
 
+int
+zio_writer_threads(struct zio_writer *w, int n)
+{
+	size_t rc;
+
+	if (w->cctx == NULL || n < 1)
+		return 0;
+	/*
+	 * With one or more workers zstd compresses in its own threads, and
+	 * its output is the same for any worker count (but not the same as
+	 * with none), so -j never changes a byte.
+	 */
+	rc = ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_nbWorkers, n);
+	return ZSTD_isError(rc) ? PTK_EAPI : 0;
+}
+
 const char *
 zio_writer_name(const struct zio_writer *w)
 {

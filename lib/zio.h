@@ -76,11 +76,19 @@ const char *zio_errmsg(const struct zio_reader *r);
 /*
  * Open a writer.  compress: 1 for zstd at level (1..19), 0 for plain.  The
  * zstd output is one frame with a content checksum, compressed on the
- * calling thread so that its bytes never depend on a thread count.  Returns
- * 0, or PTK_EIO with errno set (then *w is NULL).
+ * calling thread unless zio_writer_threads() says otherwise.  Returns 0, or
+ * PTK_EIO with errno set (then *w is NULL).
  */
 int	zio_writer_open(struct zio_writer **w, const char *path, int compress,
 	    int level);
+/*
+ * Compress on n worker threads (n >= 1), before the first write.  The bytes
+ * are the same for every n >= 1, and differ from those of the default,
+ * single-threaded writer; programs call it with their -j so that compression
+ * overlaps their work.  PTK_EAPI if this libzstd lacks threads; 0 for plain
+ * output.
+ */
+int	zio_writer_threads(struct zio_writer *w, int n);
 int	zio_write(struct zio_writer *w, const void *p, size_t n);
 /* Append b->p[0..len) and clear b: the common way records are written. */
 int	zio_write_buf(struct zio_writer *w, struct buf *b);
