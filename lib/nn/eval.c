@@ -354,7 +354,8 @@ nn_task_read(struct nn_task *t, const char *path, char *err, size_t errlen)
 	memset(t, 0, sizeof(*t));
 	err[0] = 0;
 	if ((rc = zio_reader_open(&r, path)) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s", zio_errmsg(r));
+		zio_reader_free(r);
 		return rc;
 	}
 	while ((rc = zio_getline(r, &scratch, NN_TASK_MAX_LINE, &line, &len,
