@@ -10,7 +10,9 @@ for prog in "$BIN"/*; do
 		status=1
 		continue
 	fi
-	for opt in $("$prog" --help 2>/dev/null | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
+	# The options --help lists: a long option that starts a help line.
+	for opt in $("$prog" --help 2>/dev/null |
+	    sed -nE 's/^[[:space:]]+(-[[:alnum:]],? +)?(--[a-z][a-z0-9-]*).*/\2/p' | sort -u); do
 		grep -qF -- "$opt" "$page" "$top/docs/common-options.md" || { echo "$name: $opt is in --help but not in docs/$name.1.md"; status=1; }
 	done
 	"$top/scripts/md2man" "$page" > "$name.1"
