@@ -221,6 +221,16 @@ bad:
 	buf_release(&tmp);
 }
 
+static void
+exset_release(struct exset *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->e[i].tok);
+		free(s->e[i].seg);
+	}
+	free(s->e);
+}
+
 struct ft {
 	struct bert m;
 	int B, T, K, H;
@@ -385,16 +395,16 @@ enc_finetune_main(int argc, char *argv[])
 	ck = enc_ckpt_path(ckarg);
 	if ((rc = bert_ckpt_read_config(ck, &cfg, err, sizeof(err))) != 0) {
 		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
-		return rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA;
+		exit(rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA);
 	}
 	if (tokenizer_load(&tk, tkp, &to, err, sizeof(err)) != 0) {
 		cli_error("%s: %s", tkp, err);
-		return CLI_EXIT_IO;
+		exit(CLI_EXIT_IO);
 	}
 	if (tk->vocab_size > (uint32_t)cfg.vocab_size) {
 		cli_error("%s: the tokenizer's vocabulary (%u) is larger than "
 		    "the model's (%d)", tkp, tk->vocab_size, cfg.vocab_size);
-		return CLI_EXIT_DATA;
+		exit(CLI_EXIT_DATA);
 	}
 	if (!T)
 		T = cfg.n_ctx;
@@ -412,11 +422,11 @@ enc_finetune_main(int argc, char *argv[])
 	f.H = cfg.n_embd;
 	if (bert_init(&f.m, &cfg, B, T, 1) != 0) {
 		cli_error("out of memory for the model");
-		return CLI_EXIT_IO;
+		exit(CLI_EXIT_IO);
 	}
 	if ((rc = bert_ckpt_load(ck, &f.m, NULL, err, sizeof(err))) != 0) {
 		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
-		return rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA;
+		exit(rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA);
 	}
 	/* Fine-tuning starts a fresh optimizer. */
 	memset(f.m.opt_m, 0, sizeof(float) * f.m.nparams);
@@ -443,7 +453,7 @@ enc_finetune_main(int argc, char *argv[])
 	order = xmalloc(sizeof(uint32_t) * tr.n);
 	if (logp && !(logf = fopen(logp, "w"))) {
 		cli_error("%s: %s", logp, strerror(errno));
-		return CLI_EXIT_IO;
+		exit(CLI_EXIT_IO);
 	}
 	{
 		/* The majority class of the validation set, for reference. */
@@ -512,10 +522,28 @@ enc_finetune_main(int argc, char *argv[])
 	}
 	if (logf && fclose(logf) != 0) {
 		cli_error("%s: %s", logp, strerror(errno));
-		return CLI_EXIT_IO;
+		exit(CLI_EXIT_IO);
 	}
 	bert_release(&f.m);
 	tokenizer_free(tk);
 	free(ck);
+	free(order);
+	exset_release(&tr);
+	exset_release(&va);
+	free(f.tok);
+	free(f.lab);
+	free(f.seg);
+	free(f.len);
+	free(f.y);
+	free(f.w);
+	free(f.gw);
+	free(f.mw);
+	free(f.vw);
+	free(f.b);
+	free(f.gb);
+	free(f.mb);
+	free(f.vb);
+	free(f.logit);
+	free(f.dfin);
 	return 0;
 }

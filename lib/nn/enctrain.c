@@ -537,7 +537,7 @@ enc_train_main(int argc, char *argv[])
 		    sizeof(err))) != 0) {
 			cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) :
 			    err);
-			return rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA;
+			exit(rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA);
 		}
 		if (cc.head != cfg.head)
 			cli_usage_error("%s: the checkpoint is not a %s model",
@@ -546,7 +546,7 @@ enc_train_main(int argc, char *argv[])
 	}
 	if (out && mkdir(out, 0777) != 0 && errno != EEXIST) {
 		cli_error("%s: %s", out, strerror(errno));
-		return CLI_EXIT_IO;
+		exit(CLI_EXIT_IO);
 	}
 	if (share && !resume) {
 		int s = bert_share_parse(share);
@@ -571,19 +571,19 @@ enc_train_main(int argc, char *argv[])
 	memset(&r, 0, sizeof(r));
 	if (stat(data, &st) != 0) {
 		cli_error("%s: %s", data, strerror(errno));
-		return CLI_EXIT_IO;
+		exit(CLI_EXIT_IO);
 	}
 	if (S_ISDIR(st.st_mode)) {
 		int rc = shardset_open(&set, data, 0, cli_jobs(&c));
 		if (rc < 0) {
 			cli_error("%s", shardset_errmsg(set));
 			shardset_free(set);
-			return rc == PTK_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA;
+			exit(rc == PTK_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA);
 		}
 		if (shardset_format(set) != SHARD_FMT_PTK) {
 			cli_error("%s: encoder models need ptk shards (records "
 			    "with labels and segments)", data);
-			return CLI_EXIT_DATA;
+			exit(CLI_EXIT_DATA);
 		}
 		hdr = *shardset_header(set);
 		r.tr.set = set;
@@ -615,7 +615,7 @@ enc_train_main(int argc, char *argv[])
 	}
 	if (r.tr.n == 0) {
 		cli_error("%s: no training records", data);
-		return CLI_EXIT_DATA;
+		exit(CLI_EXIT_DATA);
 	}
 	if (!resume)
 		cfg.vocab_size = (int)hdr.vocab_size;
@@ -635,26 +635,26 @@ enc_train_main(int argc, char *argv[])
 	    hdr.kind != TOK_KIND_SEQ) {
 		cli_error("%s: %s records; encoder models read masked, pair "
 		    "or seq records", data, tok_kind_name(hdr.kind));
-		return CLI_EXIT_DATA;
+		exit(CLI_EXIT_DATA);
 	}
 	if (r.head && hdr.kind == TOK_KIND_SEQ) {
 		cli_error("%s: seq records have no %s label: make pairs with "
 		    "%s first", data, hname, r.head == BERT_HEAD_SOP ?
 		    "sop-pair" : "nsp-pair");
-		return CLI_EXIT_DATA;
+		exit(CLI_EXIT_DATA);
 	}
 	r.pad = hdr.special[TOK_PAD] >= 0 ? hdr.special[TOK_PAD] : 0;
 	if (r.dynamic) {
 		if (hdr.special[TOK_MASK] < 0) {
 			cli_error("%s: the header names no [MASK] token, needed "
 			    "for masking in-process", data);
-			return CLI_EXIT_DATA;
+			exit(CLI_EXIT_DATA);
 		}
 		mask_vocab_init(&r.mv, hdr.vocab_size,
 		    (uint32_t)hdr.special[TOK_MASK], &hdr);
 		if (mask_vocab_done(&r.mv) != 0) {
 			cli_error("%s: every token is special", data);
-			return CLI_EXIT_DATA;
+			exit(CLI_EXIT_DATA);
 		}
 		r.mo.prob = mask_prob;
 		r.mo.mask_frac = 0.8;
@@ -667,7 +667,7 @@ enc_train_main(int argc, char *argv[])
 		cli_usage_error("model: %s", err);
 	if (bert_init(&r.m, &cfg, B, T, 1) != 0) {
 		cli_error("out of memory for the model");
-		return CLI_EXIT_IO;
+		exit(CLI_EXIT_IO);
 	}
 	bert_init_weights(&r.m, seed);
 	r.B = B;
@@ -688,12 +688,12 @@ enc_train_main(int argc, char *argv[])
 		if (rc != 0) {
 			cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) :
 			    err);
-			return rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA;
+			exit(rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA);
 		}
 		if (pos[2] > r.tr.n) {
 			cli_error("%s: the checkpoint's data position is past "
 			    "the data (other data?)", ck);
-			return CLI_EXIT_DATA;
+			exit(CLI_EXIT_DATA);
 		}
 		start = (long long)pos[0];
 		r.epoch = pos[1];
@@ -702,7 +702,7 @@ enc_train_main(int argc, char *argv[])
 	}
 	if (logp && !(logf = fopen(logp, ck ? "a" : "w"))) {
 		cli_error("%s: %s", logp, strerror(errno));
-		return CLI_EXIT_IO;
+		exit(CLI_EXIT_IO);
 	}
 	if (!c.quiet) {
 		char cj[512];
@@ -779,7 +779,7 @@ enc_train_main(int argc, char *argv[])
 			fputs("}\n", logf);
 			if (ferror(logf)) {
 				cli_error("%s: %s", logp, strerror(errno));
-				return CLI_EXIT_IO;
+				exit(CLI_EXIT_IO);
 			}
 		}
 		if (out && ((save_every && (s + 1) % save_every == 0) ||
@@ -796,7 +796,7 @@ enc_train_main(int argc, char *argv[])
 		    now() - t0);
 	if (logf && fclose(logf) != 0) {
 		cli_error("%s: %s", logp, strerror(errno));
-		return CLI_EXIT_IO;
+		exit(CLI_EXIT_IO);
 	}
 	bert_release(&r.m);
 	shard_recbuf_release(&r.rb);
