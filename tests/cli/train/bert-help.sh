@@ -1,0 +1,2 @@
+train --model bert-tiny --help | head -n 2
+train finetune --help | head -n 1
