@@ -2,11 +2,13 @@
  * (values worked out from HuggingFace's formula), and finite-difference
  * gradient checks of self- and cross-attention with the relative bias. */
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn/t5.h"
 #include "nn/t5kern.h"
 #include "t.h"
 
@@ -224,9 +226,80 @@ test_attention(int cross)
 	}
 }
 
+/*
+ * Whole model: finite differences of the mean target loss against
+ * t5_backward for every parameter (embedding, both bias tables, every
+ * encoder and decoder matrix and gain), with encoder padding and an
+ * ignored target.
+ */
+static void
+test_model(void)
+{
+	struct t5_config cfg = { 2, 2, 8, 16, 11, 8, 16, 0.3f };
+	static const int32_t src[2 * 5] = { 1, 4, 2, 0, 0, 3, 3, 9, 10, 5 };
+	static const int32_t dec[2 * 4] = { 0, 7, 2, 6, 0, 1, 8, 8 };
+	static const int32_t tgt[2 * 4] = { 7, 2, 6, -1, 1, 8, 8, 4 };
+	static const int slen[2] = { 3, 5 };
+	struct t5 m;
+	double worst = 0, scale = 0;
+	float loss, l2;
+	int where = -1;
+
+	CHECK(t5_init(&m, &cfg) == 0);
+	t5_init_weights(&m, 3);
+	loss = t5_forward(&m, src, slen, 2, 5, dec, tgt, 4);
+	CHECKF(loss > 1 && loss < 5, "loss %f", loss);
+	t5_backward(&m);
+	/* Padding tokens of the encoder do not matter. */
+	{
+		int32_t s2[10];
+		memcpy(s2, src, sizeof(s2));
+		s2[3] = 7;
+		s2[4] = 9;
+		l2 = t5_forward(&m, s2, slen, 2, 5, dec, tgt, 4);
+		CHECKF(l2 == loss, "padding changed the loss: %f vs %f", l2,
+		    loss);
+	}
+	for (size_t i = 0; i < m.nparams; i++) {
+		float keep = m.params[i];
+		double num = 0, err = INFINITY;
+		/* A step that crosses a ReLU kink misleads: a smaller
+		 * one is tried before an element counts as wrong. */
+		for (float h = 2e-3f; h > 2e-4f && err > 2e-3 * 0.13; h /= 4) {
+			float lp, lm;
+			m.params[i] = keep + h;
+			lp = t5_forward(&m, src, slen, 2, 5, dec, tgt, 4);
+			m.params[i] = keep - h;
+			lm = t5_forward(&m, src, slen, 2, 5, dec, tgt, 4);
+			m.params[i] = keep;
+			num = ((double)lp - lm) / (2.0 * h);
+			err = fabs(num - m.grads[i]) < err ?
+			    fabs(num - m.grads[i]) : err;
+		}
+		if (err > worst) {
+			worst = err;
+			where = (int)i;
+		}
+		if (fabs(num) > scale)
+			scale = fabs(num);
+	}
+	CHECKF(worst < 1e-2 * scale, "model gradient error %.2e at %d "
+	    "(scale %.2e)", worst, where, scale);
+	/* Every tensor gets some gradient. */
+	for (int k = 0; k < T5_NPARAM; k++) {
+		double s = 0;
+		for (size_t j = 0; j < m.sizes[k]; j++)
+			s += fabs(m.g[k][j]);
+		CHECKF(s > 0, "tensor %d has no gradient", k);
+	}
+	t5_release(&m);
+}
+
 int
 main(void)
 {
+	omp_set_num_threads(1);	/* tiny matrices */
+	test_model();
 	test_buckets();
 	test_rmsnorm();
 	test_attention(0);
