@@ -19,6 +19,7 @@
 #include "json.h"
 #include "nn/enctrain.h"
 #include "nn/eval.h"
+#include "nn/t5train.h"
 #include "nn/tokdata.h"
 #include "tokenizer.h"
 #include "nn/trainer.h"
@@ -288,6 +289,8 @@ main(int argc, char *argv[])
 		return train_sample_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "eval") == 0)
 		return train_eval_main(argc - 1, argv + 1);
+	if (t5_wants(argc, argv))	/* T5 encoder-decoder */
+		return t5_train_main(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "finetune") == 0)
 		return enc_finetune_main(argc - 1, argv + 1);
 	if (enc_wants(argc, argv))	/* BERT, RoBERTa, ALBERT */

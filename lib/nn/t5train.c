@@ -1,0 +1,326 @@
+/*
+ * t5train.c - "train --model t5-tiny": T5 span-corruption pre-training on
+ * span records (mask-gen --span; segment 0 = inputs, 1 = targets), loss on
+ * the targets only, AdamW with warm-up, JSON Lines metrics.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nn/gpt.h"
+#include "nn/t5.h"
+#include "nn/t5train.h"
+#include "tokrec.h"
+#include "xalloc.h"
+
+#define T5_MAX_IN 256
+#define T5_MAX_OUT 128
+
+static const char t5_help[] =
+"Pre-train a T5 encoder-decoder on span records (mask-gen --span): the\n"
+"encoder reads the inputs (segment 0), the decoder predicts the targets\n"
+"(segment 1) after a start token (the pad id, else 0); the loss is on the\n"
+"targets only.  Every 20th record is held out for val_loss.\n"
+"\n"
+"  -m, --model t5-tiny    L=2, C=64, 4 heads, F=256, 32 buckets (max 128)\n"
+"  -d, --data FILE        span records (or give FILE as an operand)\n"
+"  -n, --steps N          optimizer steps (required)\n"
+"  -B, --batch N          examples per step (default 16)\n"
+"      --lr X             peak learning rate (default 1e-3)\n"
+"      --warmup N         steps of linear warm-up (default 20)\n"
+"      --eval-every N     val_loss every N steps (default 50; 0: at the end)\n"
+"      --log FILE         JSON Lines metrics (default: stdout)\n"
+"      --seed S           initialisation and batch order (default 1337)\n"
+"Inputs longer than 256 tokens and targets longer than 128 are cut.\n";
+
+enum { OPT_LR = CLI_OPT_FIRST_PROGRAM_OPT, OPT_WARMUP, OPT_EVAL, OPT_LOG,
+	OPT_SEED };
+
+int
+t5_wants(int argc, char *argv[])
+{
+	for (int i = 1; i < argc; i++) {
+		const char *v = NULL;
+		if ((strcmp(argv[i], "-m") == 0 ||
+		    strcmp(argv[i], "--model") == 0) && i + 1 < argc)
+			v = argv[i + 1];
+		else if (strncmp(argv[i], "--model=", 8) == 0)
+			v = argv[i] + 8;
+		else if (strncmp(argv[i], "-m", 2) == 0 && argv[i][2])
+			v = argv[i] + 2;
+		if (v && strncmp(v, "t5-", 3) == 0)
+			return 1;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	return 0;
+}
+
+struct ex {
+	int32_t *in, *out;
+	int nin, nout;
+};
+
+static size_t
+load(const char *path, struct ex **exs, uint32_t *vocab, int32_t *pad)
+{
+	struct tok_reader *r;
+	struct tok_rec rec;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if ((rc = tok_reader_open(&r, path)) < 0) {
+		cli_error("%s", tok_reader_errmsg(r));
+		exit(cli_exit_code(rc));
+	}
+	if (rc == 0) {
+		cli_error("%s: no records", path);
+		exit(CLI_EXIT_DATA);
+	}
+	if (tok_reader_header(r)->kind != TOK_KIND_SPAN) {
+		cli_error("%s: %s records, not span records (mask-gen --span)",
+		    path, tok_kind_name(tok_reader_header(r)->kind));
+		exit(CLI_EXIT_DATA);
+	}
+	*vocab = tok_reader_header(r)->vocab_size;
+	*pad = tok_reader_header(r)->special[TOK_PAD];
+	while ((rc = tok_read(r, &rec)) == 1) {
+		struct ex *e;
+		size_t ni = 0;
+		if (!rec.segments) {
+			cli_error("%s: record %zu: no segments", path, n + 1);
+			exit(CLI_EXIT_DATA);
+		}
+		while (ni < rec.n && rec.segments[ni] == 0)
+			ni++;
+		if (ni == 0 || ni == rec.n) {
+			cli_error("%s: record %zu: no %s", path, n + 1,
+			    ni ? "targets" : "inputs");
+			exit(CLI_EXIT_DATA);
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			*exs = xrealloc(*exs, sizeof(struct ex) * cap);
+		}
+		e = &(*exs)[n++];
+		e->nin = (int)(ni < T5_MAX_IN ? ni : T5_MAX_IN);
+		e->nout = (int)(rec.n - ni < T5_MAX_OUT ? rec.n - ni :
+		    T5_MAX_OUT);
+		e->in = xmalloc(sizeof(int32_t) * (size_t)e->nin);
+		e->out = xmalloc(sizeof(int32_t) * (size_t)e->nout);
+		for (int i = 0; i < e->nin; i++)
+			e->in[i] = (int32_t)rec.tokens[i];
+		for (int i = 0; i < e->nout; i++)
+			e->out[i] = (int32_t)rec.tokens[ni + (size_t)i];
+	}
+	if (rc < 0) {
+		cli_error("%s", tok_reader_errmsg(r));
+		exit(cli_exit_code(rc));
+	}
+	tok_reader_free(r);
+	return n;
+}
+
+/* Loss of a batch of examples idx[0..nb). */
+static float
+batch_loss(struct t5 *m, struct ex *exs, const size_t *idx, int nb,
+    int32_t start)
+{
+	int S = 1, T = 1, *slen = xmalloc(sizeof(int) * (size_t)nb);
+	int32_t *src, *dec, *tgt;
+	float loss;
+
+	for (int b = 0; b < nb; b++) {
+		S = exs[idx[b]].nin > S ? exs[idx[b]].nin : S;
+		T = exs[idx[b]].nout > T ? exs[idx[b]].nout : T;
+	}
+	src = xcalloc((size_t)nb * S, sizeof(int32_t));
+	dec = xcalloc((size_t)nb * T, sizeof(int32_t));
+	tgt = xmalloc(sizeof(int32_t) * (size_t)nb * T);
+	for (int b = 0; b < nb; b++) {
+		const struct ex *e = &exs[idx[b]];
+		slen[b] = e->nin;
+		memcpy(src + (size_t)b * S, e->in, sizeof(int32_t) *
+		    (size_t)e->nin);
+		for (int t = 0; t < T; t++) {
+			dec[(size_t)b * T + t] = t == 0 ? start : t <= e->nout ?
+			    e->out[t - 1] : start;
+			tgt[(size_t)b * T + t] = t < e->nout ? e->out[t] : -1;
+		}
+	}
+	loss = t5_forward(m, src, slen, nb, S, dec, tgt, T);
+	free(src);
+	free(dec);
+	free(tgt);
+	free(slen);
+	return loss;
+}
+
+int
+t5_train_main(int argc, char *argv[])
+{
+	static const struct option lo[] = {
+		CLI_LONGOPTS,
+		{ "model", required_argument, NULL, 'm' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "steps", required_argument, NULL, 'n' },
+		{ "batch", required_argument, NULL, 'B' },
+		{ "lr", required_argument, NULL, OPT_LR },
+		{ "warmup", required_argument, NULL, OPT_WARMUP },
+		{ "eval-every", required_argument, NULL, OPT_EVAL },
+		{ "log", required_argument, NULL, OPT_LOG },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_common c = CLI_COMMON_INIT;
+	const char *model = NULL, *data = NULL, *logp = NULL;
+	long long steps = -1, B = 16, warmup = 20, every = 50;
+	unsigned long long seed = 1337;
+	double lr = 1e-3;
+	struct t5_config cfg = { 2, 4, 64, 256, 0, 32, 128, 0.05f };
+	struct ex *exs = NULL;
+	size_t n, ntrain = 0, nval = 0, *tr, *va, pos = 0;
+	uint32_t vocab;
+	int32_t pad;
+	struct nn_rng rng;
+	struct t5 m;
+	float *mo, *vo;
+	FILE *logf = stdout;
+	int ch;
+
+	cli_init(argv, "usage: train --model t5-tiny --data FILE --steps N "
+	    "[options]", t5_help);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "B:d:m:n:", lo,
+	    NULL)) != -1) {
+		if (cli_common_opt(&c, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'm': model = optarg; break;
+		case 'd': data = optarg; break;
+		case 'n': steps = cli_num(optarg, "--steps", 1, 1LL << 40); break;
+		case 'B': B = cli_num(optarg, "--batch", 1, 4096); break;
+		case OPT_LR: lr = cli_real(optarg, "--lr", 0, 10); break;
+		case OPT_WARMUP:
+			warmup = cli_num(optarg, "--warmup", 0, 1LL << 40);
+			break;
+		case OPT_EVAL:
+			every = cli_num(optarg, "--eval-every", 0, 1LL << 40);
+			break;
+		case OPT_LOG: logp = optarg; break;
+		case OPT_SEED:
+			seed = (unsigned long long)cli_num(optarg, "--seed", 0,
+			    1LL << 62);
+			break;
+		default:
+			cli_usage_error("unknown option");
+		}
+	}
+	if (!model || strcmp(model, "t5-tiny") != 0)
+		cli_usage_error("unknown T5 preset '%s' (t5-tiny)",
+		    model ? model : "");
+	if (steps < 0)
+		cli_usage_error("--steps is required");
+	if (!data && optind < argc)
+		data = argv[optind++];
+	if (!data)
+		cli_usage_error("no data: give --data FILE");
+	if (optind < argc)
+		cli_usage_error("unexpected operand '%s'", argv[optind]);
+	omp_set_num_threads(cli_jobs(&c));
+	n = load(data, &exs, &vocab, &pad);
+	if (n < 2) {
+		cli_error("%s: %zu record(s); at least 2 are needed", data, n);
+		return CLI_EXIT_DATA;
+	}
+	tr = xmalloc(sizeof(size_t) * n);
+	va = xmalloc(sizeof(size_t) * n);
+	for (size_t i = 0; i < n; i++) {
+		if (i % 20 == 19)
+			va[nval++] = i;
+		else
+			tr[ntrain++] = i;
+	}
+	if (nval == 0)
+		va[nval++] = tr[--ntrain];
+	cfg.vocab_size = (int)vocab;
+	if (t5_init(&m, &cfg) != 0)
+		cli_usage_error("bad model shape");
+	t5_init_weights(&m, seed);
+	mo = xcalloc(m.nparams, sizeof(float));
+	vo = xcalloc(m.nparams, sizeof(float));
+	if (logp && !(logf = fopen(logp, "w"))) {
+		cli_error("%s: %s", logp, strerror(errno));
+		return CLI_EXIT_IO;
+	}
+	nn_rng_seed(&rng, seed ^ 0x5555);
+	for (long long s = 1; s <= steps; s++) {
+		size_t idx[4096];
+		double gn = 0, clip, b1c, b2c;
+		float loss, a = (float)(warmup && s <= warmup ?
+		    lr * (double)s / (double)warmup : lr);
+
+		for (long long b = 0; b < B; b++) {
+			/* A fresh shuffle of the training split per epoch. */
+			if (pos % ntrain == 0)
+				for (size_t i = ntrain - 1; i > 0; i--) {
+					size_t j = (size_t)(nn_rng_uniform(&rng) *
+					    (double)(i + 1));
+					size_t t = tr[i];
+					tr[i] = tr[j < i ? j : i];
+					tr[j < i ? j : i] = t;
+				}
+			idx[b] = tr[pos++ % ntrain];
+		}
+		memset(m.grads, 0, sizeof(float) * m.nparams);
+		loss = batch_loss(&m, exs, idx, (int)B, pad >= 0 ? pad : 0);
+		t5_backward(&m);
+		for (size_t i = 0; i < m.nparams; i++)
+			gn += (double)m.grads[i] * m.grads[i];
+		gn = sqrt(gn);
+		clip = gn > 1.0 ? 1.0 / gn : 1.0;
+		b1c = 1 - pow(0.9, (double)s);
+		b2c = 1 - pow(0.999, (double)s);
+		for (size_t i = 0; i < m.nparams; i++) {
+			float g = m.grads[i] * (float)clip;
+			mo[i] = 0.9f * mo[i] + 0.1f * g;
+			vo[i] = 0.999f * vo[i] + 0.001f * g * g;
+			m.params[i] -= a * (float)((mo[i] / b1c) /
+			    (sqrt(vo[i] / b2c) + 1e-8));
+		}
+		fprintf(logf, "{\"step\":%lld,\"loss\":%.6f,\"lr\":%g,"
+		    "\"grad_norm\":%.5g", s, loss, a, gn);
+		if (s == 1 || (every && s % every == 0) || s == steps) {
+			double vl = 0;
+			long cnt = 0;
+			for (size_t i = 0; i < nval; i += (size_t)B) {
+				int nb = (int)(nval - i < (size_t)B ? nval - i :
+				    (size_t)B);
+				vl += batch_loss(&m, exs, va + i, nb,
+				    pad >= 0 ? pad : 0) * nb;
+				cnt += nb;
+			}
+			fprintf(logf, ",\"val_loss\":%.6f", vl / (double)cnt);
+		}
+		fprintf(logf, "}\n");
+	}
+	if (logf != stdout && fclose(logf) != 0) {
+		cli_error("%s: %s", logp, strerror(errno));
+		return CLI_EXIT_IO;
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(exs[i].in);
+		free(exs[i].out);
+	}
+	free(exs);
+	free(tr);
+	free(va);
+	free(mo);
+	free(vo);
+	t5_release(&m);
+	return cli_finish(0, NULL);
+}

@@ -1,0 +1,1 @@
+train --model t5-huge --data x.tok --steps 1
