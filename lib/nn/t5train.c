@@ -307,6 +307,7 @@ t5_train_main(int argc, char *argv[])
 			fprintf(logf, ",\"val_loss\":%.6f", vl / (double)cnt);
 		}
 		fprintf(logf, "}\n");
+		fflush(logf);
 	}
 	if (logf != stdout && fclose(logf) != 0) {
 		cli_error("%s: %s", logp, strerror(errno));
