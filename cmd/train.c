@@ -633,12 +633,9 @@ train_sample_main(int argc, char *argv[])
 	}
 	if (!prompt && !text)
 		prompt = tk && tk->special[TOK_EOS] >= 0 ? NULL : "0";
-	seq = xmalloc(sizeof(int32_t) * ((prompt ? strlen(prompt) : 0) / 2 +
-	    ids.n + 2 + ntok));
-	for (size_t i = 0; i < ids.n; i++)
-		seq[np++] = (int32_t)ids.v[i];
 	if (!prompt && !text)
-		seq[np++] = tk->special[TOK_EOS];
+		idvec_push(&ids, (uint32_t)tk->special[TOK_EOS]);
+	/* Check every prompt id before anything else is allocated. */
 	for (s = prompt ? prompt : ""; *s;) {
 		long long v;
 		while (*s == ' ' || *s == ',')
@@ -647,14 +644,24 @@ train_sample_main(int argc, char *argv[])
 			break;
 		errno = 0;
 		v = strtoll(s, &end, 10);
-		if (end == s || errno || v < 0 || v >= cfg.vocab_size)
+		if (end == s || errno || v < 0 || v >= cfg.vocab_size) {
+			idvec_release(&ids);
+			tokenizer_free(tk);
 			cli_usage_error("--prompt-tokens: bad token id near "
 			    "'%.20s' (vocabulary %d)", s, cfg.vocab_size);
-		seq[np++] = (int32_t)v;
+		}
+		idvec_push(&ids, (uint32_t)v);
 		s = end;
 	}
-	if (np == 0)
+	seq = xmalloc(sizeof(int32_t) * (ids.n + 2 + ntok));
+	for (size_t i = 0; i < ids.n; i++)
+		seq[np++] = (int32_t)ids.v[i];
+	if (np == 0) {
+		free(seq);
+		idvec_release(&ids);
+		tokenizer_free(tk);
 		cli_usage_error("the prompt has no tokens");
+	}
 	if ((rc = gpt_init(&m, &cfg, 1, cfg.n_ctx, 0)) != 0) {
 		cli_error("cannot set up the model: %s", nn_strerror(rc));
 		return CLI_EXIT_IO;
