@@ -11,11 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cli.h"
+#include "json.h"
 #include "nn/gpt.h"
 #include "nn/t5.h"
 #include "nn/t5train.h"
+#include "tokenizer.h"
 #include "tokrec.h"
+#include "zio.h"
 #include "xalloc.h"
 
 #define T5_MAX_IN 256
@@ -36,10 +40,16 @@ static const char t5_help[] =
 "      --eval-every N     val_loss every N steps (default 50; 0: at the end)\n"
 "      --log FILE         JSON Lines metrics (default: stdout)\n"
 "      --seed S           initialisation and batch order (default 1337)\n"
+"Text-to-text fine-tuning, instead of --data:\n"
+"      --text FILE        JSON Lines {\"input\": S, \"target\": S} (the task\n"
+"                         named by a prefix of the input, \"reverse: ...\")\n"
+"  -t, --tokenizer PATH   the vocabulary (needs an end-of-text token)\n"
+"                         the held-out records are decoded greedily at the\n"
+"                         end: a last line {\"exact_match\", \"examples\"}\n"
 "Inputs longer than 256 tokens and targets longer than 128 are cut.\n";
 
 enum { OPT_LR = CLI_OPT_FIRST_PROGRAM_OPT, OPT_WARMUP, OPT_EVAL, OPT_LOG,
-	OPT_SEED };
+	OPT_SEED, OPT_TEXT };
 
 int
 t5_wants(int argc, char *argv[])
@@ -126,6 +136,149 @@ load(const char *path, struct ex **exs, uint32_t *vocab, int32_t *pad)
 	return n;
 }
 
+/* Encodes s and appends eos, capped at cap tokens (eos kept last). */
+static int32_t *
+enc_text(struct tokenizer *tk, struct tok_state *ts, const char *s, size_t n,
+    int cap, int *len)
+{
+	struct idvec ids = { NULL, 0, 0 };
+	int32_t *v;
+	int k;
+
+	if (tk->ops->encode(tk, ts, s, n, &ids) < 0)
+		return NULL;
+	k = ids.n + 1 < (size_t)cap ? (int)ids.n + 1 : cap;
+	v = xmalloc(sizeof(int32_t) * (size_t)k);
+	for (int i = 0; i < k - 1; i++)
+		v[i] = (int32_t)ids.v[i];
+	v[k - 1] = tk->special[TOK_EOS];
+	*len = k;
+	idvec_release(&ids);
+	return v;
+}
+
+/* {"input": S, "target": S} lines into examples. */
+static size_t
+load_text(const char *path, struct tokenizer *tk, struct ex **exs)
+{
+	struct zio_reader *r;
+	struct buf scratch = { NULL, 0, 0, 0 }, tmp = { NULL, 0, 0, 0 };
+	struct tok_state *ts = tk->ops->state_new(tk);
+	const char *line, *why = NULL;
+	size_t len, n = 0, cap = 0;
+	uint64_t off;
+	int rc;
+
+	if ((rc = zio_reader_open(&r, path)) < 0) {
+		cli_error("%s", zio_errmsg(r));
+		exit(CLI_EXIT_IO);
+	}
+	while ((rc = zio_getline(r, &scratch, 1 << 24, &line, &len,
+	    &off)) == 1) {
+		const char *p = json_skip_ws(line, line + len), *end = line + len;
+		char *in = NULL, *out = NULL;
+		size_t nin = 0, nout = 0;
+		struct ex *e;
+
+		why = *p == '{' ? NULL : "not a JSON object";
+		if (!why)
+			p = json_skip_ws(p + 1, end);
+		while (!why && p < end && *p != '}') {
+			const char *k, *v;
+			size_t kl, vl;
+			char **dst = NULL;
+			size_t *dl = NULL;
+			if (json_read_string(&p, end, &tmp, &k, &kl, 0, NULL,
+			    &why) < 0)
+				break;
+			if (kl == 5 && memcmp(k, "input", 5) == 0)
+				dst = &in, dl = &nin;
+			else if (kl == 6 && memcmp(k, "target", 6) == 0)
+				dst = &out, dl = &nout;
+			p = json_skip_ws(p, end);
+			if (p >= end || *p != ':') {
+				why = "expected ':'";
+				break;
+			}
+			p = json_skip_ws(p + 1, end);
+			if (dst) {
+				if (json_read_string(&p, end, &tmp, &v, &vl, 0,
+				    NULL, &why) < 0)
+					break;
+				free(*dst);
+				*dst = xmalloc(vl + 1);
+				memcpy(*dst, v, vl);
+				*dl = vl;
+			} else if (json_skip_value(&p, end, &why) < 0) {
+				break;
+			}
+			p = json_skip_ws(p, end);
+			if (p < end && *p == ',')
+				p = json_skip_ws(p + 1, end);
+			else if (p >= end || *p != '}')
+				why = "expected ',' or '}'";
+		}
+		if (!why && (!in || !out))
+			why = "needs \"input\" and \"target\" strings";
+		if (why) {
+			cli_error("%s: record %zu at byte %llu: %s", path, n + 1,
+			    (unsigned long long)off, why);
+			exit(CLI_EXIT_DATA);
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			*exs = xrealloc(*exs, sizeof(struct ex) * cap);
+		}
+		e = &(*exs)[n++];
+		e->in = enc_text(tk, ts, in, nin, T5_MAX_IN, &e->nin);
+		e->out = enc_text(tk, ts, out, nout, T5_MAX_OUT, &e->nout);
+		if (!e->in || !e->out) {
+			cli_error("%s: record %zu at byte %llu: cannot encode "
+			    "it", path, n, (unsigned long long)off);
+			exit(CLI_EXIT_DATA);
+		}
+		free(in);
+		free(out);
+	}
+	if (rc < 0) {
+		cli_error("%s", zio_errmsg(r));
+		exit(cli_exit_code(rc));
+	}
+	zio_reader_free(r);
+	buf_release(&scratch);
+	buf_release(&tmp);
+	tk->ops->state_free(ts);
+	return n;
+}
+
+/* Greedy decoding of e's input: 1 when it gives e's target (which ends
+ * with the end-of-text token) exactly. */
+static int
+greedy_match(struct t5 *m, const struct ex *e, int32_t start)
+{
+	int V = m->cfg.vocab_size, ok = 1;
+	int32_t *dec = xmalloc(sizeof(int32_t) * (size_t)e->nout);
+	int32_t *tgt = xmalloc(sizeof(int32_t) * (size_t)e->nout);
+
+	dec[0] = start;
+	for (int t = 0; t < e->nout && ok; t++) {
+		const float *lg;
+		int best = 0;
+		for (int i = 0; i <= t; i++)
+			tgt[i] = -1;
+		t5_forward(m, e->in, &e->nin, 1, e->nin, dec, tgt, t + 1);
+		lg = t5_logits(m) + (size_t)t * V;
+		for (int j = 1; j < V; j++)
+			best = lg[j] > lg[best] ? j : best;
+		ok = best == e->out[t];
+		if (t + 1 < e->nout)
+			dec[t + 1] = best;
+	}
+	free(dec);
+	free(tgt);
+	return ok;
+}
+
 /* Loss of a batch of examples idx[0..nb). */
 static float
 batch_loss(struct t5 *m, struct ex *exs, const size_t *idx, int nb,
@@ -175,10 +328,14 @@ t5_train_main(int argc, char *argv[])
 		{ "eval-every", required_argument, NULL, OPT_EVAL },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "text", required_argument, NULL, OPT_TEXT },
+		{ "tokenizer", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_common c = CLI_COMMON_INIT;
-	const char *model = NULL, *data = NULL, *logp = NULL;
+	const char *model = NULL, *data = NULL, *logp = NULL, *text = NULL;
+	const char *vocabp = NULL;
+	struct tokenizer *tk = NULL;
 	long long steps = -1, B = 16, warmup = 20, every = 50;
 	unsigned long long seed = 1337;
 	double lr = 1e-3;
@@ -195,7 +352,7 @@ t5_train_main(int argc, char *argv[])
 
 	cli_init(argv, "usage: train --model t5-tiny --data FILE --steps N "
 	    "[options]", t5_help);
-	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "B:d:m:n:", lo,
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "B:d:m:n:t:", lo,
 	    NULL)) != -1) {
 		if (cli_common_opt(&c, ch, optarg))
 			continue;
@@ -212,6 +369,8 @@ t5_train_main(int argc, char *argv[])
 			every = cli_num(optarg, "--eval-every", 0, 1LL << 40);
 			break;
 		case OPT_LOG: logp = optarg; break;
+		case OPT_TEXT: text = optarg; break;
+		case 't': vocabp = optarg; break;
 		case OPT_SEED:
 			seed = (unsigned long long)cli_num(optarg, "--seed", 0,
 			    1LL << 62);
@@ -225,14 +384,35 @@ t5_train_main(int argc, char *argv[])
 		    model ? model : "");
 	if (steps < 0)
 		cli_usage_error("--steps is required");
-	if (!data && optind < argc)
+	if (!data && !text && optind < argc)
 		data = argv[optind++];
-	if (!data)
-		cli_usage_error("no data: give --data FILE");
+	if (!data && !text)
+		cli_usage_error("no data: give --data FILE or --text FILE");
+	if (data && text)
+		cli_usage_error("give --data or --text, not both");
+	if (text && !vocabp)
+		cli_usage_error("--text needs --tokenizer");
 	if (optind < argc)
 		cli_usage_error("unexpected operand '%s'", argv[optind]);
 	omp_set_num_threads(cli_jobs(&c));
-	n = load(data, &exs, &vocab, &pad);
+	if (text) {
+		struct tokenizer_opts topts = { -1, 0, 0 };
+		char err[512];
+		int rc;
+		if ((rc = tokenizer_load(&tk, vocabp, &topts, err,
+		    sizeof(err))) < 0) {
+			cli_error("%s", err);
+			return cli_exit_code(rc);
+		}
+		if (tk->special[TOK_EOS] < 0)
+			cli_usage_error("%s: no end-of-text token", vocabp);
+		vocab = tk->vocab_size;
+		pad = tk->special[TOK_PAD];
+		n = load_text(text, tk, &exs);
+		data = text;
+	} else {
+		n = load(data, &exs, &vocab, &pad);
+	}
 	if (n < 2) {
 		cli_error("%s: %zu record(s); at least 2 are needed", data, n);
 		return CLI_EXIT_DATA;
@@ -308,6 +488,15 @@ t5_train_main(int argc, char *argv[])
 		}
 		fprintf(logf, "}\n");
 		fflush(logf);
+	}
+	if (tk) {
+		size_t right = 0;
+		for (size_t i = 0; i < nval; i++)
+			right += (size_t)greedy_match(&m, &exs[va[i]],
+			    pad >= 0 ? pad : 0);
+		fprintf(logf, "{\"exact_match\":%.6f,\"examples\":%zu}\n",
+		    (double)right / (double)nval, nval);
+		tokenizer_free(tk);
 	}
 	if (logf != stdout && fclose(logf) != 0) {
 		cli_error("%s: %s", logp, strerror(errno));
