@@ -193,33 +193,17 @@ get_config(const struct run *r, const char *ckpt, uint32_t data_vocab,
 		    "model's (%d)", data_vocab, cfg->vocab_size);
 }
 
-/* PATH itself, or PATH/latest's content when PATH is a folder. */
+/* PATH itself, or PATH/latest's content when PATH is a folder; exits 3 on error. */
 static char *
 ckpt_path(const char *path)
 {
-	struct stat st;
-	char buf[4096], name[512];
-	FILE *f;
-	size_t n;
+	char err[1024], *p = ckpt_resolve(path, err, sizeof(err));
 
-	if (stat(path, &st) != 0) {
-		cli_error("%s: %s", path, strerror(errno));
+	if (p == NULL) {
+		cli_error("%s", err);
 		exit(CLI_EXIT_IO);
 	}
-	if (!S_ISDIR(st.st_mode))
-		return xstrdup(path);
-	snprintf(buf, sizeof(buf), "%s/latest", path);
-	if (!(f = fopen(buf, "r"))) {
-		cli_error("%s: %s", buf, strerror(errno));
-		exit(CLI_EXIT_IO);
-	}
-	n = fread(name, 1, sizeof(name) - 1, f);
-	fclose(f);
-	while (n > 0 && (name[n - 1] == '\n' || name[n - 1] == ' '))
-		n--;
-	name[n] = 0;
-	snprintf(buf, sizeof(buf), "%s/%s", path, name);
-	return xstrdup(buf);
+	return p;
 }
 
 static int

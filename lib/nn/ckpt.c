@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
 
 #include "nn/ckpt.h"
+#include "xalloc.h"
 
 enum {
 	H_VERSION = 8, H_FLAGS = 12, H_STEP = 16, H_TOKENS = 24, H_DATA = 32,
@@ -332,4 +334,32 @@ out:
 	fclose(f);
 	free(json);
 	return rc;
+}
+
+char *
+ckpt_resolve(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	char buf[4096], name[512];
+	FILE *f;
+	size_t n;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return xstrdup(path);
+	snprintf(buf, sizeof(buf), "%s/latest", path);
+	if (!(f = fopen(buf, "r"))) {
+		snprintf(err, errlen, "%s: %s", buf, strerror(errno));
+		return NULL;
+	}
+	n = fread(name, 1, sizeof(name) - 1, f);
+	fclose(f);
+	while (n > 0 && (name[n - 1] == '\n' || name[n - 1] == ' '))
+		n--;
+	name[n] = 0;
+	snprintf(buf, sizeof(buf), "%s/%s", path, name);
+	return xstrdup(buf);
 }

@@ -47,4 +47,12 @@ int	ckpt_read_config(const char *path, struct gpt_config *cfg, char *err,
 int	ckpt_load(const char *path, struct gpt *m, struct ckpt_state *st,
 	    char *err, size_t errlen);
 
+/*
+ * The checkpoint file a --resume or --checkpoint argument names: path
+ * itself, or the file named by path/latest when path is a folder (as
+ * trainers write it).  Returns a string the caller frees, or NULL with
+ * "FILE: reason" in err (errno kept).
+ */
+char	*ckpt_resolve(const char *path, char *err, size_t errlen);
+
 #endif

@@ -22,6 +22,7 @@
 #include "tokrec.h"
 #include "xalloc.h"
 #include "nn/bert.h"
+#include "nn/ckpt.h"
 #include "nn/enctrain.h"
 
 enum {
@@ -391,33 +392,17 @@ json_num(FILE *f, const char *k, double v)
 		fprintf(f, ",\"%s\":%.6g", k, v);
 }
 
-/* PATH itself, or PATH/latest's content when PATH is a folder. */
+/* PATH itself, or PATH/latest's content when PATH is a folder; exits 3 on error. */
 char *
 enc_ckpt_path(const char *path)
 {
-	struct stat st;
-	char buf[4096], name[512];
-	FILE *f;
-	size_t n;
+	char err[1024], *p = ckpt_resolve(path, err, sizeof(err));
 
-	if (stat(path, &st) != 0) {
-		cli_error("%s: %s", path, strerror(errno));
+	if (p == NULL) {
+		cli_error("%s", err);
 		exit(CLI_EXIT_IO);
 	}
-	if (!S_ISDIR(st.st_mode))
-		return xstrdup(path);
-	snprintf(buf, sizeof(buf), "%s/latest", path);
-	if (!(f = fopen(buf, "r"))) {
-		cli_error("%s: %s", buf, strerror(errno));
-		exit(CLI_EXIT_IO);
-	}
-	n = fread(name, 1, sizeof(name) - 1, f);
-	fclose(f);
-	while (n > 0 && (name[n - 1] == '\n' || name[n - 1] == ' '))
-		n--;
-	name[n] = 0;
-	snprintf(buf, sizeof(buf), "%s/%s", path, name);
-	return xstrdup(buf);
+	return p;
 }
 
 /* DIR/step-NNNNNNNN.ckpt, then DIR/latest naming it. */

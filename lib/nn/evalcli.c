@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "json.h"
 #include "nn/ckpt.h"
+#include "nn/enctrain.h"
 #include "nn/eval.h"
 #include "tokenizer.h"
 #include "xalloc.h"
@@ -39,33 +40,6 @@ static const char eval_help[] =
 
 enum { OPT_TASK = CLI_OPT_FIRST_PROGRAM_OPT, OPT_TRAIN_TASK, OPT_SEED };
 
-static char *
-eval_ckpt_path(const char *path)
-{
-	struct stat st;
-	char buf[4096], name[512];
-	FILE *f;
-	size_t n;
-
-	if (stat(path, &st) != 0) {
-		cli_error("%s: %s", path, strerror(errno));
-		exit(CLI_EXIT_IO);
-	}
-	if (!S_ISDIR(st.st_mode))
-		return xstrdup(path);
-	snprintf(buf, sizeof(buf), "%s/latest", path);
-	if (!(f = fopen(buf, "r"))) {
-		cli_error("%s: %s", buf, strerror(errno));
-		exit(CLI_EXIT_IO);
-	}
-	n = fread(name, 1, sizeof(name) - 1, f);
-	fclose(f);
-	while (n > 0 && (name[n - 1] == '\n' || name[n - 1] == ' '))
-		n--;
-	name[n] = 0;
-	snprintf(buf, sizeof(buf), "%s/%s", path, name);
-	return xstrdup(buf);
-}
 
 /* Token ids of a piece of text. */
 struct toks {
@@ -395,7 +369,7 @@ train_eval_main(int argc, char *argv[])
 	if (optind < argc)
 		cli_usage_error("unexpected operand '%s'", argv[optind]);
 	omp_set_num_threads(cli_jobs(&c));
-	ck = eval_ckpt_path(ckarg);
+	ck = enc_ckpt_path(ckarg);
 	if ((rc = ckpt_read_config(ck, &cfg, err, sizeof(err))) != 0) {
 		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
 		return cli_exit_code(rc);
