@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t5-span.sh - T5 span-corruption pretraining examples:
+# t5-span.sh - T5 span-corruption pretraining, data and a tiny encoder-decoder:
 #   [crawl-fetch] -> dedup -> [benchmark-decontaminate] -> bpe-train
 #   -> tokenize --eos -> pack-seq --mode concat (BLOCK-token blocks; T5 used 568,
 #   which become ~512-token inputs after corruption) -> mask-gen --span (noise
