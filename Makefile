@@ -6,6 +6,8 @@
 #   make demo         run the end-to-end pipeline on the bundled corpus
 #   make check-reference   compare against peer tools (tiktoken, HF tokenizers, PyTorch, numpy)
 #   make fuzz         build the libFuzzer targets into build/fuzz/
+#   make MPI=1        the same with data-parallel train (OpenMPI)
+#   make test-mpi     build that into build-mpi/ and run the mpirun tests
 include config.mk
 
 # Quiet recipes ("CC file"); V=1 shows the full commands.
@@ -33,18 +35,28 @@ UNITS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 SCRIPTS  := $(patsubst scripts/bin/%,$(BIN)/%,$(wildcard scripts/bin/*))
 
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(OMPFLAGS) $(CPPFLAGS_PTK) $(CPPFLAGS)
-LIBS = -Wl,--as-needed $(BUILD)/libnn.a $(BUILD)/libptk.a $(BLAS_LIBS) $(LDLIBS_PTK)
+LIBS = -Wl,--as-needed $(BUILD)/libnn.a $(BUILD)/libptk.a $(BLAS_LIBS) $(LDLIBS_PTK) $(MPI_LIBS)
 
 # A stamp, so that the dependency check runs once per checkout, not per target.
-DEPS_STAMP = $(BUILD)/.deps-ok
+DEPS_STAMP = $(BUILD)/.deps-ok$(if $(filter 1,$(MPI)),-mpi)
+DEPS_FLAGS = $(if $(filter 1,$(MPI)),--mpi)
 
-.PHONY: all deps test test-asan demo check-reference fuzz clean bench man install
+# Only lib/nn/dist.c differs with MPI=1; this stamp's name records which
+# way it was last compiled, so switching rebuilds it and relinks train.
+MPI_STAMP = $(BUILD)/.mpi-$(if $(filter 1,$(MPI)),on,off)
+
+.PHONY: all deps test test-asan test-mpi demo check-reference fuzz clean bench man install
 all: $(BINS) $(SCRIPTS) $(UNITS)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): scripts/install-deps
-	@scripts/install-deps
+	@scripts/install-deps $(DEPS_FLAGS)
 	@mkdir -p $(@D) && touch $@
+
+$(MPI_STAMP):
+	@mkdir -p $(@D) && rm -f $(BUILD)/.mpi-* && touch $@
+$(BUILD)/nn/dist.o: $(MPI_STAMP)
+$(BUILD)/nn/dist.o: ALL_CFLAGS += $(MPI_CFLAGS)
 
 $(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -87,6 +99,11 @@ test-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin SAN=1 OPT=-O1 all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 PTK_SANITIZED=1 BIN=$(abspath build-asan/bin) UNITS=$(abspath build-asan/tests) tests/run.sh
+
+# The mpirun tests: train built with MPI=1 beside the ordinary build.
+test-mpi:
+	@$(MAKE) --no-print-directory BUILD=build-mpi BIN=build-mpi/bin MPI=1 all
+	@BIN=$(abspath build-mpi/bin) UNITS=/nonexistent CLI_TESTS=$(abspath tests/mpi) tests/run.sh
 
 demo: all
 	pipelines/demo.sh

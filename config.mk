@@ -20,6 +20,13 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# MPI=1 builds train for data-parallel runs under OpenMPI's mpirun (see
+# lib/nn/dist.h); without it train is a single process and needs no MPI.
+ifeq ($(MPI),1)
+MPI_CFLAGS = $(shell mpicc --showme:compile) -DPTK_MPI
+MPI_LIBS   = $(shell mpicc --showme:link)
+endif
+
 # OpenBLAS (the OpenMP build) for the transformer core.
 BLAS_CFLAGS = -I/usr/include/$(shell $(CC) -dumpmachine)/openblas-openmp
 BLAS_LIBS   = -lopenblas

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "nn/dist.h"
 #include "nn/enctrain.h"
 #include "nn/eval.h"
 #include "nn/t5train.h"
@@ -113,6 +114,11 @@ static const char help[] =
 "      --resume PATH     continue from a checkpoint or an --out folder; a\n"
 "                        stream run skips the records it had consumed\n"
 "\n"
+"Data parallel (a 'make MPI=1' build): mpirun -np N train --data ... shares\n"
+"each step's micro-batches (--batch-tokens / (B*T), a multiple of N) among\n"
+"the ranks and sums their gradients; the same options give the same losses\n"
+"as one process.  Rank 0 writes the log and checkpoints.\n"
+"\n"
 "train sample --checkpoint FILE ...   generate tokens (train sample --help)\n"
 
 "train --model bert-tiny|roberta-tiny|albert-tiny ...   encoders\n"
@@ -206,12 +212,34 @@ ckpt_path(const char *path)
 	return p;
 }
 
+/* "N ranks" (static storage). */
+static const char *
+ranks_str(int n)
+{
+	static char s[32];
+
+	snprintf(s, sizeof(s), "%d ranks", n);
+	return s;
+}
+
+/*
+ * Checkpoint to DIR (rank 0; the others only take part in the check that
+ * every rank holds the same weights, which they must after identical
+ * updates).  0, or NN_EIO with errno.
+ */
 static int
 save(struct trainer *tr, const char *dir, const char *opts_json)
 {
 	char path[4096], tmp[4096], name[64];
 	FILE *f;
 
+	if (!dist_same_floats(tr->m.params, tr->m.nparams)) {
+		cli_error("the ranks' weights differ at step %llu: not saving",
+		    (unsigned long long)tr->step);
+		exit(CLI_EXIT_DATA);
+	}
+	if (tr->rank != 0)
+		return 0;
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return NN_EIO;
 	snprintf(name, sizeof(name), "step-%08llu.ckpt",
@@ -266,9 +294,24 @@ main(int argc, char *argv[])
 	struct nn_source src = { 0 };
 	char err[512], opts_json[1024], *ck = NULL;
 	FILE *logf = NULL;
-	int ch, rc, progress, ex = 0;
+	int ch, rc, progress, ex = 0, rank;
 	enum lr_sched kind;
 
+	rank = dist_init(&argc, &argv);
+	if (rank < 0) {
+		cli_init(argv, NULL, NULL);
+		cli_error("started as one of %d MPI ranks, but this train was "
+		    "built without MPI: rebuild with 'make MPI=1'", -rank);
+		return CLI_EXIT_USAGE;
+	}
+	rank = dist_rank();
+	if (dist_size() > 1 && (argc < 2 || (strcmp(argv[1], "sample") == 0 ||
+	    strcmp(argv[1], "eval") == 0 || strcmp(argv[1], "finetune") == 0 ||
+	    t5_wants(argc, argv)))) {
+		cli_init(argv, NULL, NULL);
+		cli_usage_error("only GPT and encoder pretraining run under "
+		    "mpirun; run this in one process");
+	}
 	if (argc > 1 && strcmp(argv[1], "sample") == 0)
 		return train_sample_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "eval") == 0)
@@ -358,8 +401,11 @@ main(int argc, char *argv[])
 		cli_usage_error("unknown --schedule '%s'", r.schedule);
 	if (argc > 1)
 		cli_usage_error("--stream reads one input");
+	if (dist_size() > 1 && r.stream)
+		cli_usage_error("--stream reads standard input, which mpirun "
+		    "gives rank 0 alone: give the ranks --data");
 	omp_set_num_threads(cli_jobs(&r.c));
-	progress = cli_show_progress(&r.c);
+	progress = cli_show_progress(&r.c) && rank == 0;
 	if (r.resume)
 		ck = ckpt_path(r.resume);
 
@@ -384,6 +430,11 @@ main(int argc, char *argv[])
 	if (r.batch_tokens % ((long long)r.B * r.T) != 0)
 		cli_usage_error("--batch-tokens %lld is not a multiple of "
 		    "batch * seq-len = %d", r.batch_tokens, r.B * r.T);
+	if (r.batch_tokens / ((long long)r.B * r.T) % dist_size() != 0)
+		cli_usage_error("%d ranks share the %lld micro-batches of a "
+		    "step (--batch-tokens / (batch * seq-len)): make it a "
+		    "multiple of the ranks", dist_size(),
+		    r.batch_tokens / ((long long)r.B * r.T));
 	rc = nn_source_windows(&src, r.T, r.val, r.val_fraction, r.seed, err,
 	    sizeof(err));
 	if (rc < 0) {
@@ -430,15 +481,18 @@ main(int argc, char *argv[])
 	    "\"clip\":%g,\"seed\":%llu,\"steps\":%lld}", r.B, r.T, o.accum,
 	    r.lr, (double)o.sched.min_lr, r.warmup, r.schedule, r.wd, r.beta2,
 	    r.clip, r.seed, r.steps);
-	if (r.logp && !(logf = fopen(r.logp, tr.step ? "a" : "w"))) {
+	if (r.logp && rank == 0 &&
+	    !(logf = fopen(r.logp, tr.step ? "a" : "w"))) {
 		cli_error("%s: %s", r.logp, strerror(errno));
 		ex = CLI_EXIT_IO;
 		goto out;
 	}
-	if (!r.c.quiet)
-		fprintf(stderr, "train: %s, %.2fM parameters, %d threads, "
+	if (!r.c.quiet && rank == 0)
+		fprintf(stderr, "train: %s, %.2fM parameters, %d threads%s%s, "
 		    "%lld tokens per step\n", r.model ? r.model : ck,
-		    (double)tr.m.nparams / 1e6, cli_jobs(&r.c), r.batch_tokens);
+		    (double)tr.m.nparams / 1e6, cli_jobs(&r.c),
+		    dist_size() > 1 ? " x " : "", dist_size() > 1 ?
+		    ranks_str(dist_size()) : "", r.batch_tokens);
 
 	while ((long long)tr.step < r.steps) {
 		struct train_metrics mt;
@@ -451,7 +505,7 @@ main(int argc, char *argv[])
 			    nn_source_err(&src) : rc, src.path,
 			    nn_source_errmsg(&src));
 		if (rc == 0) {
-			if (!r.c.quiet)
+			if (!r.c.quiet && rank == 0)
 				fprintf(stderr, "train: the stream ended after "
 				    "%llu steps\n", (unsigned long long)tr.step);
 			break;
@@ -504,6 +558,8 @@ out:
 	trainer_release(&tr);
 	nn_source_release(&src);
 	free(ck);
+	if (ex == 0)
+		dist_finish();
 	return ex;
 }
 

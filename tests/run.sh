@@ -2,7 +2,9 @@
 # run.sh - run every unit test program and CLI test; end with "N passed, N failed".
 #
 # Environment: BIN (folder of the programs under test), UNITS (folder of the
-# unit-test programs), TESTS_FILTER (optional: a substring a test name must hold).
+# unit-test programs), TESTS_FILTER (optional: a substring a test name must hold),
+# CLI_TESTS (folder of the CLI cases, default tests/cli; tests/mpi holds the
+# mpirun cases that 'make test-mpi' runs).
 #
 # A CLI test is tests/cli/<prog>/<case>.sh, run by bash in a fresh temporary
 # folder with $BIN first on PATH and $TESTS set to this tests/ folder.  Beside
@@ -52,8 +54,9 @@ matches() {	# expected-file actual-file glob?
 	fi
 }
 
-for script in $(find "$here/cli" -name '*.sh' | sort); do
-	name=cli/${script#"$here/cli/"}
+cli=${CLI_TESTS:-$here/cli}
+for script in $(find "$cli" -name '*.sh' | sort); do
+	name=$(basename "$cli")/${script#"$cli/"}
 	case "$name" in *"$filter"*) ;; *) continue ;; esac
 	dir=$(mktemp -d "$work/case.XXXXXX")
 	(cd "$dir" && PATH="$BIN:$PATH" TESTS=$here BIN=$BIN \

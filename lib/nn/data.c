@@ -110,7 +110,8 @@ stream_seek(void *ctx, const struct nn_data_pos *pos)
 struct nn_data
 nn_stream_data(struct nn_stream *s)
 {
-	struct nn_data d = { s, stream_next, stream_tell, stream_seek };
+	struct nn_data d = { s, stream_next, stream_tell, stream_seek,
+	    NULL };
 	return d;
 }
 
@@ -186,6 +187,33 @@ nn_tokset_release(struct nn_tokset *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* Start the next epoch when this one is used up: 1, or 0 past the last. */
+static int
+tokset_advance(struct nn_tokset *s)
+{
+	if (s->idx == s->nwin) {
+		if (s->max_epochs && s->epoch + 1 >= s->max_epochs)
+			return 0;
+		s->epoch++;
+		s->idx = 0;
+		tokset_shuffle(s);
+	}
+	return 1;
+}
+
+static int
+tokset_skip(void *ctx, int T)
+{
+	struct nn_tokset *s = ctx;
+
+	if (T != s->T)
+		return NN_EAPI;
+	if (!tokset_advance(s))
+		return 0;
+	s->idx++;
+	return 1;
+}
+
 static int
 tokset_next(void *ctx, int32_t *seq, int T)
 {
@@ -195,13 +223,8 @@ tokset_next(void *ctx, int32_t *seq, int T)
 
 	if (T != s->T)
 		return NN_EAPI;
-	if (s->idx == s->nwin) {
-		if (s->max_epochs && s->epoch + 1 >= s->max_epochs)
-			return 0;
-		s->epoch++;
-		s->idx = 0;
-		tokset_shuffle(s);
-	}
+	if (!tokset_advance(s))
+		return 0;
 	if (s->fetch) {
 		rc = s->fetch(s->fetch_ctx, s->base + s->perm[s->idx++], T,
 		    s->wbuf);
@@ -244,6 +267,7 @@ tokset_seek(void *ctx, const struct nn_data_pos *pos)
 struct nn_data
 nn_tokset_data(struct nn_tokset *s)
 {
-	struct nn_data d = { s, tokset_next, tokset_tell, tokset_seek };
+	struct nn_data d = { s, tokset_next, tokset_tell, tokset_seek,
+	    tokset_skip };
 	return d;
 }

@@ -37,6 +37,9 @@ struct nn_data {
 	void (*tell)(void *ctx, struct nn_data_pos *pos);
 	/* Move to pos (from tell() of an identical source): 0 or <0. */
 	int (*seek)(void *ctx, const struct nn_data_pos *pos);
+	/* Optional: pass over one window as next() would, without reading
+	 * it (another rank trains on it); 1, 0 at the end, or <0. */
+	int (*skip)(void *ctx, int T);
 };
 
 /*

@@ -23,6 +23,7 @@
 #include "xalloc.h"
 #include "nn/bert.h"
 #include "nn/ckpt.h"
+#include "nn/dist.h"
 #include "nn/enctrain.h"
 
 enum {
@@ -326,8 +327,10 @@ put_row(struct run *r, const struct recs *s, uint64_t i, int b,
 	r->cls[b] = r->head ? rec.label : 0;
 }
 
+/* The next B training records into the batch, or (!keep) passed over:
+ * another rank's micro-batch. */
 static void
-next_batch(struct run *r)
+next_batch(struct run *r, int keep)
 {
 	for (int b = 0; b < r->B; b++) {
 		if (r->idx == r->tr.n) {
@@ -335,7 +338,9 @@ next_batch(struct run *r)
 			r->idx = 0;
 			shuffle(r);
 		}
-		put_row(r, &r->tr, r->perm[r->idx++], b, r->epoch);
+		if (keep)
+			put_row(r, &r->tr, r->perm[r->idx], b, r->epoch);
+		r->idx++;
 	}
 }
 
@@ -347,33 +352,40 @@ batch_of(struct run *r, int B)
 	return bt;
 }
 
-/* Validation: the first eval_batches * B records, masks of epoch 0. */
+/* Validation: the first eval_batches * B records, masks of epoch 0; batch
+ * k on rank k mod ranks. */
 static void
 evaluate(struct run *r, long nb, double *mlm, double *cls, double *acc)
 {
-	double ms = 0, cs = 0;
-	long mn = 0, cn = 0, cc = 0;
+	/* MLM loss x positions, positions, NSP/SOP loss x rows, rows, right */
+	double sum[5] = { 0, 0, 0, 0, 0 };
 	uint64_t i = 0;
 
 	for (long k = 0; k < nb && i < r->va.n; k++) {
 		struct bert_loss l;
 		struct bert_batch bt;
 		int got = 0;
+		if (k % dist_size() != dist_rank()) {
+			i += r->va.n - i < (uint64_t)r->B ? r->va.n - i :
+			    (uint64_t)r->B;
+			continue;
+		}
 		for (; got < r->B && i < r->va.n; got++, i++)
 			put_row(r, &r->va, i, got, 0);
 		bt = batch_of(r, got);
 		bert_forward(&r->m, &bt, 0, &l);
 		if (l.mlm_n) {
-			ms += l.mlm * l.mlm_n;
-			mn += l.mlm_n;
+			sum[0] += l.mlm * l.mlm_n;
+			sum[1] += l.mlm_n;
 		}
-		cs += l.cls * l.cls_n;
-		cn += l.cls_n;
-		cc += l.cls_correct;
+		sum[2] += l.cls * l.cls_n;
+		sum[3] += l.cls_n;
+		sum[4] += l.cls_correct;
 	}
-	*mlm = mn ? ms / mn : NAN;
-	*cls = cn ? cs / cn : NAN;
-	*acc = cn ? (double)cc / cn : NAN;
+	dist_sum_doubles(sum, 5);
+	*mlm = sum[1] ? sum[0] / sum[1] : NAN;
+	*cls = sum[3] ? sum[2] / sum[3] : NAN;
+	*acc = sum[3] ? sum[4] / sum[3] : NAN;
 }
 
 static double
@@ -413,6 +425,14 @@ save(struct run *r, const char *dir, uint64_t step)
 	uint64_t pos[3] = { step, r->epoch, r->idx };
 	FILE *f;
 
+	/* Identical updates keep the ranks' weights identical; check. */
+	if (!dist_same_floats(r->m.params, r->m.nparams)) {
+		cli_error("the ranks' weights differ at step %llu: not saving",
+		    (unsigned long long)step);
+		exit(CLI_EXIT_DATA);
+	}
+	if (dist_rank() != 0)
+		return;
 	snprintf(name, sizeof(name), "step-%08llu.ckpt",
 	    (unsigned long long)step);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -551,7 +571,10 @@ enc_train_main(int argc, char *argv[])
 	aw.beta2 = (float)beta2;
 	aw.weight_decay = (float)wd;
 	omp_set_num_threads(cli_jobs(&c));
-	progress = cli_show_progress(&c);
+	progress = cli_show_progress(&c) && dist_rank() == 0;
+	if (accum % dist_size() != 0)
+		cli_usage_error("%d ranks share the %d micro-batches of a step: "
+		    "make --accum a multiple of the ranks", dist_size(), accum);
 
 	memset(&r, 0, sizeof(r));
 	if (stat(data, &st) != 0) {
@@ -685,11 +708,12 @@ enc_train_main(int argc, char *argv[])
 		shuffle(&r);
 		r.idx = pos[2];
 	}
-	if (logp && !(logf = fopen(logp, ck ? "a" : "w"))) {
+	if (logp && dist_rank() == 0 && !(logf = fopen(logp, ck ? "a" :
+	    "w"))) {
 		cli_error("%s: %s", logp, strerror(errno));
 		exit(CLI_EXIT_IO);
 	}
-	if (!c.quiet) {
+	if (!c.quiet && dist_rank() == 0) {
 		char cj[512];
 		bert_config_json(&cfg, cj, sizeof(cj));
 		fprintf(stderr, "train: %s %.2fM parameters, %llu training "
@@ -702,12 +726,16 @@ enc_train_main(int argc, char *argv[])
 	t0 = now();
 	for (long long s = start; s < steps; s++) {
 		double mlm = 0, cl = 0, norm, t1 = now();
-		long cc = 0, cn = 0, mlm_k = 0;
+		double cc = 0, cn = 0, mlm_k = 0;
 		float lrs, scale = 1;
+		/* Micro-batch k is rank k mod ranks's; all walk the order. */
 		for (int k = 0; k < accum; k++) {
 			struct bert_loss l;
 			struct bert_batch bt;
-			next_batch(&r);
+			int mine = k % dist_size() == dist_rank();
+			next_batch(&r, mine);
+			if (!mine)
+				continue;
 			bt = batch_of(&r, B);
 			bert_forward(&r.m, &bt, 1.0f / accum, &l);
 			bert_backward(&r.m);
@@ -719,6 +747,13 @@ enc_train_main(int argc, char *argv[])
 				cl += l.cls;
 			cc += l.cls_correct;
 			cn += l.cls_n;
+		}
+		if (dist_size() > 1) {
+			double st[5] = { mlm, mlm_k, cl, cc, cn };
+			dist_sum_floats(r.m.grads, r.m.nparams);
+			dist_sum_doubles(st, 5);
+			mlm = st[0], mlm_k = st[1], cl = st[2], cc = st[3];
+			cn = st[4];
 		}
 		norm = bert_grad_norm(&r.m);
 		if (clip > 0 && norm > clip)
@@ -742,7 +777,7 @@ enc_train_main(int argc, char *argv[])
 				snprintf(k1, sizeof(k1), "%s_loss", hname);
 				snprintf(k2, sizeof(k2), "%s_acc", hname);
 				json_num(logf, k1, cl);
-				json_num(logf, k2, cn ? (double)cc / cn : NAN);
+				json_num(logf, k2, cn ? cc / cn : NAN);
 			}
 			json_num(logf, "lr", lrs);
 			json_num(logf, "grad_norm", norm);
@@ -776,7 +811,7 @@ enc_train_main(int argc, char *argv[])
 	}
 	if (progress)
 		fputc('\n', stderr);
-	if (!c.quiet)
+	if (!c.quiet && dist_rank() == 0)
 		fprintf(stderr, "train: %lld steps in %.1f s\n", steps - start,
 		    now() - t0);
 	if (logf && fclose(logf) != 0) {
@@ -805,5 +840,6 @@ enc_train_main(int argc, char *argv[])
 	free(r.mtok);
 	free(r.mlab);
 	free(r.perm);
+	dist_finish();
 	return 0;
 }

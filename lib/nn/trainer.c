@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn/dist.h"
 #include "nn/trainer.h"
 
 int
@@ -16,7 +17,9 @@ trainer_init(struct trainer *tr, const struct gpt_config *cfg,
 	int rc;
 
 	memset(tr, 0, sizeof(*tr));
-	if (o->accum < 1 || o->B < 1 || o->T < 1)
+	tr->rank = dist_rank();
+	tr->nranks = dist_size();
+	if (o->accum < 1 || o->B < 1 || o->T < 1 || o->accum % tr->nranks)
 		return NN_EAPI;
 	tr->o = *o;
 	tr->data = data;
@@ -44,19 +47,31 @@ trainer_release(struct trainer *tr)
 	memset(tr, 0, sizeof(*tr));
 }
 
-/* Fill inp/tgt with up to B windows from d; returns how many (0..B) or <0. */
+/*
+ * Fill inp/tgt with up to B windows from d; returns how many (0..B) or <0.
+ * Without keep, the windows are passed over (another rank's micro-batch):
+ * *got still counts them, so that every rank sees where the data ends.
+ */
 static int
-fill_batch(struct trainer *tr, struct nn_data *d, int *got)
+fill_batch(struct trainer *tr, struct nn_data *d, int *got, int keep)
 {
 	int B = tr->o.B, T = tr->o.T, rc;
 
 	*got = 0;
 	for (int b = 0; b < B; b++) {
 		int32_t *w = tr->seq + (size_t)b * (T + 1);
-		if ((rc = d->next(d->ctx, w, T)) < 0)
+		if (!keep && d->skip)
+			rc = d->skip(d->ctx, T);
+		else
+			rc = d->next(d->ctx, w, T);
+		if (rc < 0)
 			return rc;
 		if (rc == 0)
 			break;
+		if (!keep) {
+			(*got)++;
+			continue;
+		}
 		for (int t = 0; t <= T; t++)
 			if (w[t] < 0 || w[t] >= tr->m.cfg.vocab_size) {
 				tr->bad_token = t;
@@ -77,18 +92,34 @@ trainer_step(struct trainer *tr, struct train_metrics *out)
 	float dscale = 1.0f / ((float)o->B * o->T * o->accum);
 	double loss = 0, norm;
 	float lr, scale = 1;
-	int got, rc;
+	int got, rc, whole = 1;
 
-	/* Gradients are zero here: from gpt_init, or left so by AdamW. */
-	for (int k = 0; k < o->accum; k++) {
-		if ((rc = fill_batch(tr, &tr->data, &got)) < 0 || got < o->B) {
-			/* A partial step would change the scale: drop it. */
-			gpt_zero_grad(&tr->m);
-			return rc < 0 ? rc : 0;
+	/* Gradients are zero here: from gpt_init, or left so by AdamW.
+	 * Micro-batch k is rank k mod nranks's; every rank walks them all. */
+	for (int k = 0; k < o->accum && whole; k++) {
+		int mine = k % tr->nranks == tr->rank;
+		if ((rc = fill_batch(tr, &tr->data, &got, mine)) < 0)
+			return rc;
+		if (got < o->B) {
+			whole = 0;
+			break;
 		}
+		if (!mine)
+			continue;
 		loss += gpt_forward(&tr->m, tr->inp, tr->tgt, o->B, o->T,
 		    dscale);
 		gpt_backward(&tr->m);
+	}
+	/* A partial step would change the scale: drop it, on every rank. */
+	if (tr->nranks > 1)
+		whole = (int)dist_min_long(whole);
+	if (!whole) {
+		gpt_zero_grad(&tr->m);
+		return 0;
+	}
+	if (tr->nranks > 1) {
+		dist_sum_floats(tr->m.grads, tr->m.nparams);
+		dist_sum_doubles(&loss, 1);
 	}
 	norm = gpt_grad_norm(&tr->m);
 	/* As torch.nn.utils.clip_grad_norm_: scale by clip / (norm + 1e-6). */
@@ -110,25 +141,28 @@ int
 trainer_eval(struct trainer *tr, struct nn_data *val,
     const struct nn_data_pos *pos, float *loss)
 {
-	double sum = 0;
-	long n = 0;
+	double sum[2] = { 0, 0 };	/* loss x windows, windows */
 	int got, rc;
 
 	if ((rc = val->seek(val->ctx, pos)) != 0)
 		return rc;
 	for (int k = 0; k < tr->o.eval_batches; k++) {
-		if ((rc = fill_batch(tr, val, &got)) < 0)
+		int mine = k % tr->nranks == tr->rank;
+		if ((rc = fill_batch(tr, val, &got, mine)) < 0)
 			return rc;
 		if (got == 0)
 			break;
 		/* Mean over windows, each weighted by its T tokens. */
-		sum += (double)gpt_forward(&tr->m, tr->inp, tr->tgt, got,
-		    tr->o.T, 0) * got;
-		n += got;
+		if (mine) {
+			sum[0] += (double)gpt_forward(&tr->m, tr->inp, tr->tgt,
+			    got, tr->o.T, 0) * got;
+			sum[1] += got;
+		}
 		if (got < tr->o.B)
 			break;
 	}
-	*loss = n ? (float)(sum / n) : NAN;
+	dist_sum_doubles(sum, 2);
+	*loss = sum[1] ? (float)(sum[0] / sum[1]) : NAN;
 	return 0;
 }
 

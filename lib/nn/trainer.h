@@ -41,12 +41,15 @@ struct trainer {
 	int32_t *seq;		/* (B, T+1) windows of the current micro-batch */
 	int32_t *inp;		/* (B, T) */
 	int32_t *tgt;		/* (B, T) */
+	int rank, nranks;	/* this process among the data-parallel ones */
 	long bad_token;		/* after NN_EFORMAT: index in the window */
 	int32_t bad_value;
 };
 
 /*
- * Set up a model of cfg for training on data, weights from o->seed.
+ * Set up a model of cfg for training on data, weights from o->seed.  Under
+ * MPI (dist.h) each step's o->accum micro-batches are shared among the
+ * ranks, so o->accum must be a multiple of their number.
  * Returns 0, NN_EAPI (bad shape) or NN_ENOMEM.
  */
 int	trainer_init(struct trainer *tr, const struct gpt_config *cfg,
@@ -54,7 +57,7 @@ int	trainer_init(struct trainer *tr, const struct gpt_config *cfg,
 void	trainer_release(struct trainer *tr);
 
 /*
- * One optimizer step.  Returns 1 with *out filled, 0 when the data ran out
+ * One optimizer step (collective under MPI: every rank calls it).  Returns 1 with *out filled, 0 when the data ran out
  * before a full step (nothing changed), or <0: NN_EFORMAT when a token is
  * outside the vocabulary (tr->bad_token, tr->bad_value), or the data
  * source's error.
