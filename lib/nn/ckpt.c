@@ -363,3 +363,17 @@ ckpt_resolve(const char *path, char *err, size_t errlen)
 	snprintf(buf, sizeof(buf), "%s/%s", path, name);
 	return xstrdup(buf);
 }
+
+int
+ckpt_is_gpt(const char *path)
+{
+	char magic[8];
+	FILE *f = fopen(path, "rb");
+	int is;
+
+	if (!f)
+		return NN_EIO;
+	is = fread(magic, 1, 8, f) == 8 && memcmp(magic, CKPT_MAGIC, 8) == 0;
+	fclose(f);
+	return is;
+}

@@ -53,6 +53,9 @@ int	ckpt_load(const char *path, struct gpt *m, struct ckpt_state *st,
  * trainers write it).  Returns a string the caller frees, or NULL with
  * "FILE: reason" in err (errno kept).
  */
+/* Whether path is a GPT checkpoint (its magic): 1, 0 (another kind), or
+ * NN_EIO when it cannot be read. */
+int	ckpt_is_gpt(const char *path);
 char	*ckpt_resolve(const char *path, char *err, size_t errlen);
 
 #endif

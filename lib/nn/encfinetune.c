@@ -1,12 +1,20 @@
 /*
- * encfinetune.c - "train finetune": BERT classification fine-tuning from an
- * encoder checkpoint, as in the BERT paper: the final hidden state of
- * [CLS] times a new classifier W (K, H) + b, cross-entropy, the whole
- * encoder trained with AdamW; validation accuracy after every epoch.
+ * encfinetune.c - "train finetune" from an encoder checkpoint, as in the
+ * BERT paper, the whole encoder trained with AdamW under a new head:
  *
- * Input: JSON Lines {"text": ..., "label": K} or {"text_a": ...,
- * "text_b": ..., "label": K}, encoded with --tokenizer as
- * [CLS] a [SEP] (b [SEP]), segments 0 then 1, cut to --seq-len.
+ *  - cls: the final hidden state of [CLS] times a classifier W (K, H) + b,
+ *    cross-entropy; inputs [CLS] a [SEP] (b [SEP]), segments 0 then 1, the
+ *    longer side cut first to fit --seq-len.  Validation accuracy.
+ *  - span (SQuAD): inputs [CLS] question [SEP] context [SEP]; a start and
+ *    an end vector score every context token (W is (2, H)); the loss is the
+ *    mean of the start and end cross-entropies over the context positions;
+ *    the answer is the best start <= end within --max-answer tokens.
+ *    Validation exact match and F1 (SQuAD v1.1's, against every given
+ *    answer).  The question keeps up to 64 tokens (or half of --seq-len),
+ *    the context the rest; training examples whose answer is cut off are
+ *    left out, validation ones count as misses.
+ *
+ * A GPT checkpoint goes to gpt_finetune_main() (gptfinetune.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,26 +29,38 @@
 #include "json.h"
 #include "tokenizer.h"
 #include "xalloc.h"
-#include "zio.h"
 #include "nn/bert.h"
+#include "nn/ckpt.h"
 #include "nn/enctrain.h"
+#include "nn/finetune.h"
+#include "nn/ftdata.h"
 
 enum {
 	OPT_TASK = CLI_OPT_FIRST_PROGRAM_OPT, OPT_TRAIN, OPT_VAL, OPT_LR,
-	OPT_EPOCHS, OPT_SEED, OPT_LOG, OPT_WARMUP,
+	OPT_EPOCHS, OPT_SEED, OPT_LOG, OPT_WARMUP, OPT_MAX_ANSWER, OPT_AUX_LM,
+	OPT_PREDICT,
 };
 
 static const char help[] =
-"Fine-tune a pre-trained BERT / ALBERT / RoBERTa checkpoint to classify\n"
-"texts: the final [CLS] state times a new classifier; prints the\n"
-"validation accuracy after every epoch as a JSON line.\n"
+"Fine-tune a pre-trained checkpoint: BERT / ALBERT / RoBERTa to classify\n"
+"texts (the final [CLS] state times a new classifier) or to extract answer\n"
+"spans (SQuAD); GPT to classify (the last token's final state, with the\n"
+"language-model loss as an auxiliary term).  Prints the validation\n"
+"accuracy (cls) or exact match and F1 (span) after every epoch as JSON.\n"
 "\n"
-"  -c, --checkpoint PATH  encoder checkpoint or --out folder (required)\n"
-"      --task cls         classification (the only task so far)\n"
+"  -c, --checkpoint PATH  encoder or GPT checkpoint, or --out folder\n"
+"                         (required)\n"
+"      --task cls|span    classification (default) or span extraction\n"
 "  -t, --tokenizer PATH   the pre-training data's tokenizer (required)\n"
-"      --train FILE       JSON Lines {text, label} or {text_a, text_b,\n"
-"                         label}, labels 0 .. K-1 (required)\n"
-"      --val FILE         the same, for accuracy (required)\n"
+"      --train FILE       JSON Lines: cls {text, label} or {text_a, text_b,\n"
+"                         label}, labels 0 .. K-1; span {question, context,\n"
+"                         answer[, answer_start]} or SQuAD's {question,\n"
+"                         context, answers: {text, answer_start}} (required)\n"
+"      --val FILE         the same, for the scores (required)\n"
+"      --max-answer N     span: longest answer in tokens (30)\n"
+"      --aux-lm X         GPT: weight of the LM loss, L = L_cls + X L_LM\n"
+"                         (0.5, as the GPT paper)\n"
+"      --predict FILE     span: write each validation answer as JSON Lines\n"
 "      --epochs N         passes over --train (3)\n"
 "  -B, --batch N          sequences per step (16)\n"
 "  -T, --seq-len N        tokens per sequence (the model's context)\n"
@@ -49,278 +69,213 @@ static const char help[] =
 "      --seed S           classifier weights and example order (1337)\n"
 "      --log FILE         metrics as JSON Lines, one per step\n";
 
-struct ex {
-	int32_t *tok;
-	uint8_t *seg;
-	int n, label;
+
+/* A row's place in the batch: where the context starts and the answer. */
+struct rowinfo {
+	int ctx_off, ctx_n;	/* span: context tokens in the row */
+	int ans_s, ans_e;	/* span: answer positions in the row; -1 */
+	size_t ex;		/* the example */
 };
-
-struct exset {
-	struct ex *e;
-	size_t n, cap;
-	int K;		/* 1 + the largest label */
-};
-
-static void
-encode_into(struct tokenizer *tk, struct tok_state *st, const char *s,
-    size_t n, struct idvec *out, const char *file, uint64_t line)
-{
-	if (tk->ops->encode(tk, st, s, n, out) != 0) {
-		cli_error("%s: line %llu: text cannot be encoded", file,
-		    (unsigned long long)line);
-		exit(CLI_EXIT_DATA);
-	}
-}
-
-static void
-load(const char *path, struct tokenizer *tk, int T, struct exset *set)
-{
-	struct zio_reader *z;
-	struct buf sc = BUF_INIT, sa = BUF_INIT, sb = BUF_INIT, tmp = BUF_INIT;
-	struct tok_state *st = tk->ops->state_new(tk);
-	const char *line, *why = NULL;
-	long rep = 0;
-	size_t len;
-	uint64_t off, ln = 0;
-	int rc;
-	int32_t cls = tk->special[TOK_CLS], sep = tk->special[TOK_SEP];
-
-	if (cls < 0 || sep < 0) {
-		cli_error("the tokenizer has no [CLS] or [SEP] token");
-		exit(CLI_EXIT_DATA);
-	}
-	memset(set, 0, sizeof(*set));
-	if (zio_reader_open(&z, path) != 0) {
-		cli_error("%s", zio_errmsg(z));
-		exit(CLI_EXIT_IO);
-	}
-	while ((rc = zio_getline(z, &sc, 1 << 26, &line, &len, &off)) == 1) {
-		const char *p = line, *end = line + len;
-		int have_a = 0, have_b = 0, have_l = 0;
-		unsigned long long lab = 0;
-		struct idvec a = { 0 }, b = { 0 };
-		struct ex e;
-
-		ln++;
-		p = json_skip_ws(p, end);
-		if (p == end)
-			continue;
-		if (*p++ != '{')
-			goto bad;
-		for (;;) {
-			const char *k, *v;
-			size_t kl, vl;
-			p = json_skip_ws(p, end);
-			if (p < end && *p == '}')
-				break;
-			if (json_read_string(&p, end, &tmp, &k, &kl, 0, &rep,
-			    &why) != 0)
-				goto bad;
-			/* k may point into tmp: compare before reading more. */
-			int which = kl == 4 && !memcmp(k, "text", 4) ? 1 :
-			    kl == 6 && !memcmp(k, "text_a", 6) ? 1 :
-			    kl == 6 && !memcmp(k, "text_b", 6) ? 2 :
-			    kl == 5 && !memcmp(k, "label", 5) ? 3 : 0;
-			p = json_skip_ws(p, end);
-			if (p >= end || *p++ != ':')
-				goto bad;
-			p = json_skip_ws(p, end);
-			if (which == 1 || which == 2) {
-				struct buf *o = which == 1 ? &sa : &sb;
-				if (json_read_string(&p, end, o, &v, &vl, 1,
-				    &rep, &why) != 0)
-					goto bad;
-				encode_into(tk, st, v, vl, which == 1 ? &a : &b,
-				    path, ln);
-				if (which == 1)
-					have_a = 1;
-				else
-					have_b = 1;
-			} else if (which == 3) {
-				if (json_read_u64(&p, end, &lab, &why) != 0 ||
-				    lab > 1000)
-					goto bad;
-				have_l = 1;
-			} else if (json_skip_value(&p, end, &why) != 0) {
-				goto bad;
-			}
-			p = json_skip_ws(p, end);
-			if (p < end && *p == ',') {
-				p++;
-				continue;
-			}
-			if (p < end && *p == '}')
-				break;
-			goto bad;
-		}
-		if (!have_a || !have_l) {
-			why = "needs text (or text_a) and label";
-			goto bad;
-		}
-		/* [CLS] a [SEP] (b [SEP]), cut to T: the longer side first. */
-		{
-			size_t na = a.n, nb = b.n, room = (size_t)T - 2 -
-			    (have_b ? 1 : 0);
-			while (na + nb > room) {
-				if (na >= nb)
-					na--;
-				else
-					nb--;
-			}
-			e.n = (int)(na + nb + 2 + (have_b ? 1 : 0));
-			e.tok = xmalloc(sizeof(int32_t) * e.n);
-			e.seg = xmalloc((size_t)e.n);
-			e.label = (int)lab;
-			int t = 0;
-			e.tok[t] = cls;
-			e.seg[t++] = 0;
-			for (size_t i = 0; i < na; i++, t++) {
-				e.tok[t] = (int32_t)a.v[i];
-				e.seg[t] = 0;
-			}
-			e.tok[t] = sep;
-			e.seg[t++] = 0;
-			for (size_t i = 0; i < nb; i++, t++) {
-				e.tok[t] = (int32_t)b.v[i];
-				e.seg[t] = 1;
-			}
-			if (have_b) {
-				e.tok[t] = sep;
-				e.seg[t++] = 1;
-			}
-		}
-		idvec_release(&a);
-		idvec_release(&b);
-		if (set->n == set->cap) {
-			set->cap = set->cap ? 2 * set->cap : 256;
-			set->e = xrealloc(set->e, set->cap * sizeof(*set->e));
-		}
-		set->e[set->n++] = e;
-		if ((int)lab + 1 > set->K)
-			set->K = (int)lab + 1;
-		continue;
-bad:
-		cli_error("%s: line %llu at byte %llu: %s", path,
-		    (unsigned long long)ln, (unsigned long long)off,
-		    why ? why : "not a {text, label} object");
-		exit(CLI_EXIT_DATA);
-	}
-	if (rc < 0) {
-		cli_error("%s", zio_errmsg(z));
-		exit(rc == PTK_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA);
-	}
-	if (set->n == 0) {
-		cli_error("%s: no examples", path);
-		exit(CLI_EXIT_DATA);
-	}
-	zio_reader_free(z);
-	tk->ops->state_free(st);
-	buf_release(&sc);
-	buf_release(&sa);
-	buf_release(&sb);
-	buf_release(&tmp);
-}
-
-static void
-exset_release(struct exset *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->e[i].tok);
-		free(s->e[i].seg);
-	}
-	free(s->e);
-}
 
 struct ft {
 	struct bert m;
-	int B, T, K, H;
-	int32_t *tok, *lab, *len, *y;
+	enum ft_task task;
+	int B, T, K, H, max_answer;
+	int32_t *tok, *lab, *len, *y, cls, sep;
 	uint8_t *seg;
-	float *w, *b, *gw, *gb, *mw, *vw, *mb, *vb;	/* classifier + AdamW */
-	float *logit, *dfin, *loss;
+	struct rowinfo *ri;
+	float *w, *b, *gw, *gb, *mw, *vw, *mb, *vb;	/* head + AdamW */
+	float *logit, *dfin;
 	uint64_t t;
 };
 
+/* Row i of the batch from example e (see the header for the layout). */
 static void
-fill(struct ft *f, const struct exset *s, const uint32_t *order, size_t from,
-    int got)
+fill_row(struct ft *f, int i, const struct ft_example *e, size_t ex)
 {
-	for (int i = 0; i < got; i++) {
-		const struct ex *e = &s->e[order ? order[from + i] : from + i];
-		int n = e->n < f->T ? e->n : f->T;
-		for (int t = 0; t < f->T; t++) {
-			f->tok[i * f->T + t] = t < n ? e->tok[t] : 0;
-			f->seg[i * f->T + t] = t < n ? e->seg[t] : 0;
-			f->lab[i * f->T + t] = -1;
+	int32_t *tok = f->tok + (size_t)i * f->T;
+	uint8_t *seg = f->seg + (size_t)i * f->T;
+	struct rowinfo *ri = &f->ri[i];
+	size_t na = e->na, nb = e->nb;
+	int t = 0;
+
+	if (f->task == FT_SPAN) {
+		size_t qmax = f->T / 2 < 64 ? (size_t)f->T / 2 : 64;
+		if (na > qmax)
+			na = qmax;
+		if (nb > (size_t)f->T - 3 - na)
+			nb = (size_t)f->T - 3 - na;
+	} else {
+		size_t room = (size_t)f->T - 2 - (e->has_b ? 1 : 0);
+		while (na + nb > room) {
+			if (na >= nb)
+				na--;
+			else
+				nb--;
 		}
-		f->len[i] = n;
-		f->y[i] = e->label;
+	}
+	tok[t] = f->cls;
+	seg[t++] = 0;
+	for (size_t k = 0; k < na; k++, t++) {
+		tok[t] = (int32_t)e->a[k];
+		seg[t] = 0;
+	}
+	tok[t] = f->sep;
+	seg[t++] = 0;
+	ri->ctx_off = t;
+	ri->ctx_n = (int)nb;
+	for (size_t k = 0; k < nb; k++, t++) {
+		tok[t] = (int32_t)e->b[k];
+		seg[t] = 1;
+	}
+	if (e->has_b) {
+		tok[t] = f->sep;
+		seg[t++] = 1;
+	}
+	f->len[i] = t;
+	for (int k = 0; k < f->T; k++)
+		f->lab[(size_t)i * f->T + k] = -1;
+	for (; t < f->T; t++) {
+		tok[t] = 0;
+		seg[t] = 0;
+	}
+	f->y[i] = e->label;
+	ri->ex = ex;
+	ri->ans_s = ri->ans_e = -1;
+	if (f->task == FT_SPAN && e->ans_last < nb) {
+		ri->ans_s = ri->ctx_off + (int)e->ans_first;
+		ri->ans_e = ri->ctx_off + (int)e->ans_last;
 	}
 }
 
-/* Forward on got rows; logits into f->logit; returns correct count. */
+/* Whether a span example's answer survives the cut to --seq-len. */
 static int
-forward(struct ft *f, int got, double *loss, int train)
+answer_fits(struct ft *f, const struct ft_example *e)
 {
-	struct bert_batch bt = { got, f->T, f->tok, f->seg, f->len, f->lab,
-	    NULL };
-	struct bert_loss l;
-	const float *h;
-	int correct = 0, K = f->K, H = f->H;
+	size_t qmax = f->T / 2 < 64 ? (size_t)f->T / 2 : 64;
+	size_t na = e->na < qmax ? e->na : qmax;
 
-	bert_forward(&f->m, &bt, train ? 1 : 0, &l);
-	h = bert_final(&f->m);
-	*loss = 0;
-	if (train)
-		memset(f->dfin, 0, sizeof(float) * got * f->T * H);
-	for (int i = 0; i < got; i++) {
-		const float *x = h + (size_t)i * f->T * H;
-		float *lg = f->logit + (size_t)i * K, mx = -INFINITY;
-		double z = 0;
-		int best = 0;
-		for (int k = 0; k < K; k++) {
-			float s = f->b[k];
-			for (int d = 0; d < H; d++)
-				s += f->w[k * H + d] * x[d];
-			lg[k] = s;
-			if (s > mx) {
-				mx = s;
-				best = k;
-			}
-		}
-		correct += best == f->y[i];
-		for (int k = 0; k < K; k++)
-			z += exp(lg[k] - mx);
-		*loss += log(z) + mx - lg[f->y[i]];
-		if (train) {
-			float *dx = f->dfin + (size_t)i * f->T * H;
-			for (int k = 0; k < K; k++) {
-				float p = (float)(exp(lg[k] - mx) / z);
-				float g = (p - (k == f->y[i])) / got;
-				f->gb[k] += g;
-				for (int d = 0; d < H; d++) {
-					f->gw[k * H + d] += g * x[d];
-					dx[d] += g * f->w[k * H + d];
-				}
-			}
+	return e->ans_last < (size_t)f->T - 3 - na;
+}
+
+/* Head scores of row i at position p: the K logits (cls) or the start and
+ * end scores (span, K = 2). */
+static void
+head_scores(const struct ft *f, const float *x, float *out)
+{
+	for (int k = 0; k < f->K; k++) {
+		float s = f->b[k];
+		for (int d = 0; d < f->H; d++)
+			s += f->w[k * f->H + d] * x[d];
+		out[k] = s;
+	}
+}
+
+/* Head gradient: dout (K) at hidden state x, into gw/gb and dx. */
+static void
+head_backward(struct ft *f, const float *x, const float *dout, float *dx)
+{
+	for (int k = 0; k < f->K; k++) {
+		f->gb[k] += dout[k];
+		for (int d = 0; d < f->H; d++) {
+			f->gw[k * f->H + d] += dout[k] * x[d];
+			dx[d] += dout[k] * f->w[k * f->H + d];
 		}
 	}
-	*loss /= got;
+}
+
+/* Classification forward (and head backward); returns rows right. */
+static int
+cls_rows(struct ft *f, const float *h, int got, double *loss, int train)
+{
+	int correct = 0, K = f->K, H = f->H;
+
+	for (int i = 0; i < got; i++) {
+		const float *x = h + (size_t)i * f->T * H;
+		float *lg = f->logit + (size_t)i * K, d[1000];
+		int best = 0;
+		head_scores(f, x, lg);
+		for (int k = 1; k < K; k++)
+			if (lg[k] > lg[best])
+				best = k;
+		correct += best == f->y[i];
+		*loss += ft_softmax_ce(lg, K, f->y[i], 1.0 / got, train ? d :
+		    NULL);
+		if (train)
+			head_backward(f, x, d, f->dfin + (size_t)i * f->T * H);
+	}
 	return correct;
 }
 
+/*
+ * Span forward (and head backward): the cross-entropy of the start and of
+ * the end over the row's context positions.  Rows without the answer (cut
+ * off) add no loss; *n counts those that do.  Predictions into pred (2 per
+ * row).
+ */
 static void
-adamw(float *p, float *g, float *m, float *v, size_t n, float lr,
-    uint64_t t, float wd)
+span_rows(struct ft *f, const float *h, int got, double *loss, long *n,
+    int train, int *pred)
 {
-	double bc1 = 1 - pow(0.9, (double)t), bc2 = 1 - pow(0.999, (double)t);
+	int H = f->H, T = f->T;
+	float *sc = f->logit;	/* (2, T): start, then end scores of one row */
+	float *dsc = f->logit + 2 * T;	/* (2, T) their gradients */
 
-	for (size_t j = 0; j < n; j++) {
-		m[j] = 0.9f * m[j] + 0.1f * g[j];
-		v[j] = 0.999f * v[j] + 0.001f * g[j] * g[j];
-		p[j] = p[j] * (1 - lr * wd) - (float)(lr / bc1) * m[j] /
-		    ((float)sqrt(v[j] / bc2) + 1e-8f);
-		g[j] = 0;
+	for (int i = 0; i < got; i++) {
+		const struct rowinfo *ri = &f->ri[i];
+		int c0 = ri->ctx_off, c1 = ri->ctx_off + ri->ctx_n;
+		double best = -INFINITY;
+
+		pred[2 * i] = pred[2 * i + 1] = -1;
+		for (int p = c0; p < c1; p++) {
+			float two[2];
+			head_scores(f, h + ((size_t)i * T + p) * H, two);
+			sc[p] = two[0];
+			sc[T + p] = two[1];
+		}
+		for (int s = c0; s < c1; s++)
+			for (int e = s; e < c1 && e < s + f->max_answer; e++)
+				if (sc[s] + sc[T + e] > best) {
+					best = sc[s] + sc[T + e];
+					pred[2 * i] = s;
+					pred[2 * i + 1] = e;
+				}
+		if (ri->ans_s < 0 || c1 == c0)
+			continue;
+		/* (start CE + end CE) / 2 over the context positions */
+		*loss += 0.5 * ft_softmax_ce(sc + c0, c1 - c0, ri->ans_s - c0,
+		    0.5 / got, train ? dsc + c0 : NULL);
+		*loss += 0.5 * ft_softmax_ce(sc + T + c0, c1 - c0,
+		    ri->ans_e - c0, 0.5 / got, train ? dsc + T + c0 : NULL);
+		(*n)++;
+		if (!train)
+			continue;
+		for (int p = c0; p < c1; p++) {
+			float d[2] = { dsc[p], dsc[T + p] };
+			head_backward(f, h + ((size_t)i * T + p) * H, d,
+			    f->dfin + ((size_t)i * T + p) * H);
+		}
+	}
+}
+
+/* Best EM and F1 of the predicted tokens [s, e] of row i. */
+static void
+score_span(struct ft *f, struct tokenizer *tk, const struct ft_set *set,
+    int i, int s, int e, double *em, double *f1, struct buf *txt)
+{
+	const struct ft_example *ex = &set->e[f->ri[i].ex];
+
+	txt->len = 0;
+	if (s >= 0)
+		tk->ops->decode(tk, (const uint32_t *)f->tok + (size_t)i * f->T +
+		    s, (size_t)(e - s + 1), txt);
+	buf_putc(txt, 0);
+	*em = *f1 = 0;
+	for (int g = 0; g < ex->ngold; g++) {
+		double v = ft_exact_match(txt->p, ex->gold[g]);
+		*em = v > *em ? v : *em;
+		v = ft_f1(txt->p, ex->gold[g]);
+		*f1 = v > *f1 ? v : *f1;
 	}
 }
 
@@ -341,86 +296,129 @@ enc_finetune_main(int argc, char *argv[])
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "warmup", required_argument, NULL, OPT_WARMUP },
+		{ "max-answer", required_argument, NULL, OPT_MAX_ANSWER },
+		{ "aux-lm", required_argument, NULL, OPT_AUX_LM },
+		{ "predict", required_argument, NULL, OPT_PREDICT },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct cli_common c = CLI_COMMON_INIT;
-	const char *ckarg = NULL, *tkp = NULL, *trp = NULL, *vap = NULL;
-	const char *task = "cls", *logp = NULL;
-	double lr = 5e-5;
-	long long epochs = 3, warmup = 0;
-	unsigned long long seed = 1337;
-	int B = 16, T = 0, ch, rc;
+	struct ft_opts o = { .c = CLI_COMMON_INIT, .task = "cls", .lr = 5e-5,
+	    .epochs = 3, .seed = 1337, .B = 16, .aux_lm = 0.5,
+	    .max_answer = 30 };
 	struct tokenizer_opts to = { -1, 0, 0 };
 	struct tokenizer *tk;
 	struct bert_config cfg;
-	struct exset tr, va;
+	struct ft_set tr, va;
 	struct ft f;
 	struct nn_rng r;
 	struct adamw aw = { 0.9f, 0.999f, 1e-8f, 0.01f };
+	struct buf txt = BUF_INIT;
+	enum ft_task task;
 	char err[512], *ck;
-	FILE *logf = NULL;
+	FILE *logf = NULL, *predf = NULL;
 	uint32_t *order;
+	size_t ntrain = 0;
 	long long total, step = 0;
+	int ch, rc, *pred;
 
 	argv[0] = "train finetune";
 	cli_init(argv, "usage: train finetune --checkpoint PATH --tokenizer "
 	    "PATH --train FILE --val FILE [options]", help);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "c:t:B:T:", lo,
 	    NULL)) != -1) {
-		if (cli_common_opt(&c, ch, optarg))
+		if (cli_common_opt(&o.c, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'c': ckarg = optarg; break;
-		case 't': tkp = optarg; break;
-		case 'B': B = (int)cli_num(optarg, "--batch", 1, 65536); break;
-		case 'T': T = (int)cli_num(optarg, "--seq-len", 4, 65536); break;
-		case OPT_TASK: task = optarg; break;
-		case OPT_TRAIN: trp = optarg; break;
-		case OPT_VAL: vap = optarg; break;
-		case OPT_LR: lr = cli_real(optarg, "--lr", 0, 10); break;
-		case OPT_EPOCHS: epochs = cli_num(optarg, "--epochs", 1, 1 << 20); break;
-		case OPT_WARMUP: warmup = cli_num(optarg, "--warmup", 0, 1LL << 40); break;
-		case OPT_SEED: seed = (unsigned long long)cli_num(optarg,
+		case 'c': o.ckpt = optarg; break;
+		case 't': o.tokenizer = optarg; break;
+		case 'B': o.B = (int)cli_num(optarg, "--batch", 1, 65536); break;
+		case 'T': o.T = (int)cli_num(optarg, "--seq-len", 4, 65536); break;
+		case OPT_TASK: o.task = optarg; break;
+		case OPT_TRAIN: o.train = optarg; break;
+		case OPT_VAL: o.val = optarg; break;
+		case OPT_LR: o.lr = cli_real(optarg, "--lr", 0, 10); break;
+		case OPT_EPOCHS: o.epochs = cli_num(optarg, "--epochs", 1, 1 << 20); break;
+		case OPT_WARMUP: o.warmup = cli_num(optarg, "--warmup", 0, 1LL << 40); break;
+		case OPT_SEED: o.seed = (unsigned long long)cli_num(optarg,
 		    "--seed", 0, (long long)((~0ULL) >> 1)); break;
-		case OPT_LOG: logp = optarg; break;
+		case OPT_LOG: o.log = optarg; break;
+		case OPT_PREDICT: o.predict = optarg; break;
+		case OPT_MAX_ANSWER:
+			o.max_answer = (int)cli_num(optarg, "--max-answer", 1,
+			    65536);
+			break;
+		case OPT_AUX_LM:
+			o.aux_lm = cli_real(optarg, "--aux-lm", 0, 100);
+			o.aux_lm_given = 1;
+			break;
 		default: cli_usage_error("unknown option");
 		}
 	}
-	if (strcmp(task, "cls") != 0)
-		cli_usage_error("--task: only cls is supported");
-	if (!ckarg || !tkp || !trp || !vap)
+	if (strcmp(o.task, "cls") == 0)
+		task = FT_CLS;
+	else if (strcmp(o.task, "span") == 0)
+		task = FT_SPAN;
+	else
+		cli_usage_error("--task: cls or span, not '%s'", o.task);
+	if (!o.ckpt || !o.tokenizer || !o.train || !o.val)
 		cli_usage_error("--checkpoint, --tokenizer, --train and --val "
 		    "are required");
-	omp_set_num_threads(cli_jobs(&c));
-	ck = enc_ckpt_path(ckarg);
+	if (optind < argc)
+		cli_usage_error("unexpected operand '%s'", argv[optind]);
+	omp_set_num_threads(cli_jobs(&o.c));
+	ck = enc_ckpt_path(o.ckpt);
+	if (ckpt_is_gpt(ck) == 1) {
+		if (task != FT_CLS)
+			cli_usage_error("%s: a GPT checkpoint fine-tunes for "
+			    "--task cls only", ck);
+		o.ckpt = ck;
+		rc = gpt_finetune_main(&o);
+		free(ck);
+		return rc;
+	}
+	if (o.aux_lm_given)
+		cli_usage_error("--aux-lm is for GPT checkpoints");
 	if ((rc = bert_ckpt_read_config(ck, &cfg, err, sizeof(err))) != 0) {
 		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
 		exit(rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA);
 	}
-	if (tokenizer_load(&tk, tkp, &to, err, sizeof(err)) != 0) {
-		cli_error("%s: %s", tkp, err);
+	if (tokenizer_load(&tk, o.tokenizer, &to, err, sizeof(err)) != 0) {
+		cli_error("%s: %s", o.tokenizer, err);
 		exit(CLI_EXIT_IO);
 	}
 	if (tk->vocab_size > (uint32_t)cfg.vocab_size) {
 		cli_error("%s: the tokenizer's vocabulary (%u) is larger than "
-		    "the model's (%d)", tkp, tk->vocab_size, cfg.vocab_size);
+		    "the model's (%d)", o.tokenizer, tk->vocab_size,
+		    cfg.vocab_size);
 		exit(CLI_EXIT_DATA);
 	}
-	if (!T)
-		T = cfg.n_ctx;
-	if (T > cfg.n_ctx)
-		cli_usage_error("--seq-len %d is longer than the model's "
-		    "context (%d)", T, cfg.n_ctx);
-	load(trp, tk, T, &tr);
-	load(vap, tk, T, &va);
 	memset(&f, 0, sizeof(f));
-	f.K = tr.K > va.K ? tr.K : va.K;
+	f.cls = tk->special[TOK_CLS];
+	f.sep = tk->special[TOK_SEP];
+	if (f.cls < 0 || f.sep < 0) {
+		cli_error("%s: the tokenizer has no [CLS] or [SEP] token",
+		    o.tokenizer);
+		exit(CLI_EXIT_DATA);
+	}
+	f.T = o.T ? o.T : cfg.n_ctx;
+	if (f.T > cfg.n_ctx)
+		cli_usage_error("--seq-len %d is longer than the model's "
+		    "context (%d)", f.T, cfg.n_ctx);
+	if (task == FT_SPAN && f.T < 8)
+		cli_usage_error("--seq-len %d leaves no room for a context",
+		    f.T);
+	if ((rc = ft_load(o.train, task, tk, &tr, err, sizeof(err))) != 0 ||
+	    (rc = ft_load(o.val, task, tk, &va, err, sizeof(err))) != 0) {
+		cli_error("%s", rc == NN_ENOMEM ? "out of memory" : err);
+		exit(rc == NN_EFORMAT ? CLI_EXIT_DATA : CLI_EXIT_IO);
+	}
+	f.task = task;
+	f.max_answer = o.max_answer;
+	f.K = task == FT_SPAN ? 2 : tr.K > va.K ? tr.K : va.K;
 	if (f.K < 2)
 		f.K = 2;
-	f.B = B;
-	f.T = T;
+	f.B = o.B;
 	f.H = cfg.n_embd;
-	if (bert_init(&f.m, &cfg, B, T, 1) != 0) {
+	if (bert_init(&f.m, &cfg, f.B, f.T, 1) != 0) {
 		cli_error("out of memory for the model");
 		exit(CLI_EXIT_IO);
 	}
@@ -432,11 +430,13 @@ enc_finetune_main(int argc, char *argv[])
 	memset(f.m.opt_m, 0, sizeof(float) * f.m.nparams);
 	memset(f.m.opt_v, 0, sizeof(float) * f.m.nparams);
 	f.m.opt_step = 0;
-	f.tok = xmalloc(sizeof(int32_t) * B * T);
-	f.lab = xmalloc(sizeof(int32_t) * B * T);
-	f.seg = xmalloc((size_t)B * T);
-	f.len = xmalloc(sizeof(int32_t) * B);
-	f.y = xmalloc(sizeof(int32_t) * B);
+	f.tok = xmalloc(sizeof(int32_t) * f.B * f.T);
+	f.lab = xmalloc(sizeof(int32_t) * f.B * f.T);
+	f.seg = xmalloc((size_t)f.B * f.T);
+	f.len = xmalloc(sizeof(int32_t) * f.B);
+	f.y = xmalloc(sizeof(int32_t) * f.B);
+	f.ri = xmalloc(sizeof(*f.ri) * f.B);
+	pred = xmalloc(sizeof(int) * 2 * f.B);
 	f.w = xcalloc((size_t)f.K * f.H, sizeof(float));
 	f.gw = xcalloc((size_t)f.K * f.H, sizeof(float));
 	f.mw = xcalloc((size_t)f.K * f.H, sizeof(float));
@@ -445,54 +445,85 @@ enc_finetune_main(int argc, char *argv[])
 	f.gb = xcalloc((size_t)f.K, sizeof(float));
 	f.mb = xcalloc((size_t)f.K, sizeof(float));
 	f.vb = xcalloc((size_t)f.K, sizeof(float));
-	f.logit = xmalloc(sizeof(float) * B * f.K);
-	f.dfin = xmalloc(sizeof(float) * B * T * f.H);
-	nn_rng_seed(&r, seed);
+	f.logit = xmalloc(sizeof(float) * (f.B * f.K > 4 * f.T ? f.B * f.K :
+	    4 * f.T));
+	f.dfin = xmalloc(sizeof(float) * f.B * f.T * f.H);
+	nn_rng_seed(&r, o.seed);
 	for (size_t i = 0; i < (size_t)f.K * f.H; i++)
 		f.w[i] = (float)(0.02 * nn_rng_normal(&r));
+	/* Training examples in use: span ones whose answer fits. */
 	order = xmalloc(sizeof(uint32_t) * tr.n);
-	if (logp && !(logf = fopen(logp, "w"))) {
-		cli_error("%s: %s", logp, strerror(errno));
+	for (size_t i = 0; i < tr.n; i++)
+		if (task != FT_SPAN || answer_fits(&f, &tr.e[i]))
+			order[ntrain++] = (uint32_t)i;
+	if (ntrain == 0) {
+		cli_error("%s: no example's answer fits in --seq-len %d",
+		    o.train, f.T);
+		exit(CLI_EXIT_DATA);
+	}
+	if (o.log && !(logf = fopen(o.log, "w"))) {
+		cli_error("%s: %s", o.log, strerror(errno));
 		exit(CLI_EXIT_IO);
 	}
-	{
+	if (o.predict && !(predf = fopen(o.predict, "w"))) {
+		cli_error("%s: %s", o.predict, strerror(errno));
+		exit(CLI_EXIT_IO);
+	}
+	if (!o.c.quiet && task == FT_CLS) {
 		/* The majority class of the validation set, for reference. */
 		long cnt[1001] = { 0 }, mx = 0;
 		for (size_t i = 0; i < va.n; i++)
 			if (++cnt[va.e[i].label] > mx)
 				mx = cnt[va.e[i].label];
-		if (!c.quiet)
-			fprintf(stderr, "train finetune: %zu training, %zu "
-			    "validation examples, %d classes; majority class "
-			    "%.4f of validation\n", tr.n, va.n, f.K,
-			    (double)mx / va.n);
+		fprintf(stderr, "train finetune: %zu training, %zu "
+		    "validation examples, %d classes; majority class "
+		    "%.4f of validation\n", tr.n, va.n, f.K,
+		    (double)mx / va.n);
+	} else if (!o.c.quiet) {
+		fprintf(stderr, "train finetune: %zu training examples (%zu "
+		    "with the answer cut off, left out), %zu validation\n",
+		    ntrain, tr.n - ntrain, va.n);
 	}
-	total = epochs * (long long)((tr.n + B - 1) / B);
-	for (long long ep = 0; ep < epochs; ep++) {
-		for (size_t i = 0; i < tr.n; i++)
-			order[i] = (uint32_t)i;
-		for (size_t i = tr.n; i > 1; i--) {
+	total = o.epochs * (long long)((ntrain + f.B - 1) / f.B);
+	for (long long ep = 0; ep < o.epochs; ep++) {
+		for (size_t i = ntrain; i > 1; i--) {
 			size_t j = nn_rng_next(&r) % i;
 			uint32_t t = order[i - 1];
 			order[i - 1] = order[j];
 			order[j] = t;
 		}
-		for (size_t i = 0; i < tr.n; i += B) {
-			int got = tr.n - i < (size_t)B ? (int)(tr.n - i) : B;
-			double loss, norm;
-			float lrs = (float)(step < warmup ? lr * (step + 1) /
-			    warmup : lr * (double)(total - step) /
-			    (double)(total - (warmup < total ? warmup : 0)));
-			fill(&f, &tr, order, i, got);
-			forward(&f, got, &loss, 1);
+		for (size_t i = 0; i < ntrain; i += f.B) {
+			int got = ntrain - i < (size_t)f.B ? (int)(ntrain - i) :
+			    f.B;
+			struct bert_batch bt = { got, f.T, f.tok, f.seg, f.len,
+			    f.lab, NULL };
+			struct bert_loss l;
+			double loss = 0, norm;
+			long nspan = 0;
+			float lrs = (float)(step < o.warmup ? o.lr * (step + 1) /
+			    o.warmup : o.lr * (double)(total - step) /
+			    (double)(total - (o.warmup < total ? o.warmup : 0)));
+			for (int k = 0; k < got; k++)
+				fill_row(&f, k, &tr.e[order[i + k]], order[i + k]);
+			bert_forward(&f.m, &bt, 1, &l);
+			memset(f.dfin, 0, sizeof(float) * got * f.T * f.H);
+			if (task == FT_CLS) {
+				cls_rows(&f, bert_final(&f.m), got, &loss, 1);
+				loss /= got;
+			} else {
+				span_rows(&f, bert_final(&f.m), got, &loss,
+				    &nspan, 1, pred);
+				loss /= got;
+			}
 			bert_backward_ext(&f.m, f.dfin);
 			norm = bert_grad_norm(&f.m);
 			bert_adamw_step(&f.m, &aw, lrs, norm > 1.0 ?
 			    (float)(1.0 / (norm + 1e-6)) : 1.0f);
 			f.t++;
-			adamw(f.w, f.gw, f.mw, f.vw, (size_t)f.K * f.H, lrs,
+			ft_adamw(f.w, f.gw, f.mw, f.vw, (size_t)f.K * f.H, lrs,
 			    f.t, 0.01f);
-			adamw(f.b, f.gb, f.mb, f.vb, (size_t)f.K, lrs, f.t, 0);
+			ft_adamw(f.b, f.gb, f.mb, f.vb, (size_t)f.K, lrs, f.t,
+			    0);
 			step++;
 			if (logf)
 				fprintf(logf, "{\"step\":%lld,\"epoch\":%lld,"
@@ -500,41 +531,90 @@ enc_finetune_main(int argc, char *argv[])
 				    ep + 1, loss, lrs);
 		}
 		{
-			double vl = 0, l;
-			long correct = 0;
-			for (size_t i = 0; i < va.n; i += B) {
-				int got = va.n - i < (size_t)B ?
-				    (int)(va.n - i) : B;
-				fill(&f, &va, NULL, i, got);
-				correct += forward(&f, got, &l, 0);
-				vl += l * got;
+			double vl = 0, em = 0, f1 = 0;
+			long correct = 0, nspan = 0;
+			for (size_t i = 0; i < va.n; i += f.B) {
+				int got = va.n - i < (size_t)f.B ?
+				    (int)(va.n - i) : f.B;
+				struct bert_batch bt = { got, f.T, f.tok, f.seg,
+				    f.len, f.lab, NULL };
+				struct bert_loss l;
+				for (int k = 0; k < got; k++)
+					fill_row(&f, k, &va.e[i + k], i + k);
+				bert_forward(&f.m, &bt, 0, &l);
+				if (task == FT_CLS) {
+					correct += cls_rows(&f, bert_final(&f.m),
+					    got, &vl, 0);
+					continue;
+				}
+				span_rows(&f, bert_final(&f.m), got, &vl,
+				    &nspan, 0, pred);
+				for (int k = 0; k < got; k++) {
+					double e1, f1k;
+					score_span(&f, tk, &va, k, pred[2 * k],
+					    pred[2 * k + 1], &e1, &f1k, &txt);
+					em += e1;
+					f1 += f1k;
+					if (predf && ep + 1 == o.epochs) {
+						struct buf js = BUF_INIT;
+						json_write_string(&js, txt.p,
+						    strlen(txt.p));
+						fprintf(predf, "{\"line\":%zu,"
+						    "\"answer\":%.*s,\"em\":%g,"
+						    "\"f1\":%.4f}\n", i + k + 1,
+						    (int)js.len, js.p, e1, f1k);
+						buf_release(&js);
+					}
+				}
 			}
-			printf("{\"epoch\":%lld,\"step\":%lld,\"val_loss\":%.4f,"
-			    "\"val_acc\":%.4f}\n", ep + 1, step, vl / va.n,
-			    (double)correct / va.n);
-			fflush(stdout);
-			if (logf)
-				fprintf(logf, "{\"step\":%lld,\"epoch\":%lld,"
-				    "\"val_loss\":%.6g,\"val_acc\":%.6g}\n",
-				    step, ep + 1, vl / va.n,
+			if (task == FT_CLS) {
+				printf("{\"epoch\":%lld,\"step\":%lld,"
+				    "\"val_loss\":%.4f,\"val_acc\":%.4f}\n",
+				    ep + 1, step, vl / va.n,
 				    (double)correct / va.n);
+				if (logf)
+					fprintf(logf, "{\"step\":%lld,\"epoch\":"
+					    "%lld,\"val_loss\":%.6g,\"val_acc\":"
+					    "%.6g}\n", step, ep + 1, vl / va.n,
+					    (double)correct / va.n);
+			} else {
+				printf("{\"epoch\":%lld,\"step\":%lld,"
+				    "\"val_loss\":%.4f,\"val_em\":%.4f,"
+				    "\"val_f1\":%.4f}\n", ep + 1, step,
+				    nspan ? vl / nspan : NAN, em / va.n,
+				    f1 / va.n);
+				if (logf)
+					fprintf(logf, "{\"step\":%lld,\"epoch\":"
+					    "%lld,\"val_loss\":%.6g,\"val_em\":"
+					    "%.6g,\"val_f1\":%.6g}\n", step,
+					    ep + 1, nspan ? vl / nspan : NAN,
+					    em / va.n, f1 / va.n);
+			}
+			fflush(stdout);
 		}
 	}
 	if (logf && fclose(logf) != 0) {
-		cli_error("%s: %s", logp, strerror(errno));
+		cli_error("%s: %s", o.log, strerror(errno));
+		exit(CLI_EXIT_IO);
+	}
+	if (predf && fclose(predf) != 0) {
+		cli_error("%s: %s", o.predict, strerror(errno));
 		exit(CLI_EXIT_IO);
 	}
 	bert_release(&f.m);
 	tokenizer_free(tk);
 	free(ck);
 	free(order);
-	exset_release(&tr);
-	exset_release(&va);
+	free(pred);
+	buf_release(&txt);
+	ft_set_release(&tr);
+	ft_set_release(&va);
 	free(f.tok);
 	free(f.lab);
 	free(f.seg);
 	free(f.len);
 	free(f.y);
+	free(f.ri);
 	free(f.w);
 	free(f.gw);
 	free(f.mw);

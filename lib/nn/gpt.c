@@ -417,8 +417,33 @@ gpt_zero_grad(struct gpt *m)
 	memset(m->grads, 0, m->nparams * sizeof(float));
 }
 
+/* The last block's output: what fed the final LayerNorm, or the logits. */
+static const float *
+last_block_out(const struct gpt *m)
+{
+	size_t sC = (size_t)m->curB * m->curT * m->cfg.n_embd;
+	int L = m->cfg.n_layer;
+
+	if (L == 0)
+		return m->a.encoded;
+	return m->cfg.post_ln ? m->a.ln2 + (L - 1) * sC :
+	    m->a.resid3 + (L - 1) * sC;
+}
+
+const float *
+gpt_final(const struct gpt *m)
+{
+	return m->cfg.final_ln ? m->a.lnf : last_block_out(m);
+}
+
 void
 gpt_backward(struct gpt *m)
+{
+	gpt_backward_ext(m, NULL);
+}
+
+void
+gpt_backward_ext(struct gpt *m, const float *dfinal)
 {
 	const struct gpt_config *c = &m->cfg;
 	struct gpt_acts *a = &m->a;
@@ -431,17 +456,16 @@ gpt_backward(struct gpt *m)
 	float *dres = a->dres;
 	int L = c->n_layer;
 
-	/* The last block's output, which fed the final LayerNorm or logits. */
-	if (L == 0)
-		xlast = a->encoded;
-	else if (c->post_ln)
-		xlast = a->ln2 + (L - 1) * sC;
-	else
-		xlast = a->resid3 + (L - 1) * sC;
+	xlast = last_block_out(m);
 
 	/* logits = x wte^T: dx = dlogits wte, dwte += dlogits^T x */
 	nn_matmul(0, 0, BT, C, V, a->logits, V, m->p[GPT_WTE], C, 0.0f,
 	    c->final_ln ? a->da : dres, C);
+	if (dfinal) {
+		float *dx = c->final_ln ? a->da : dres;
+		for (size_t i = 0; i < sC; i++)
+			dx[i] += dfinal[i];
+	}
 	nn_matmul(1, 0, V, C, BT, a->logits, V, c->final_ln ? a->lnf : xlast,
 	    C, 1.0f, m->g[GPT_WTE], C);
 	if (c->final_ln) {

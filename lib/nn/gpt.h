@@ -148,7 +148,9 @@ void	gpt_init_weights(struct gpt *m, uint64_t seed);
 
 /*
  * Forward pass on tokens (B,T) with B <= m->B, T <= m->T.  With targets
- * (B,T), returns the mean cross-entropy; else logits only and returns 0.
+ * (B,T), returns the mean cross-entropy over all B*T positions, where a
+ * negative target counts as a loss of 0 with no gradient (padding); else
+ * logits only and returns 0.
  * dscale != 0 (training) leaves dscale * d(sum of losses)/dlogits in
  * a.logits for gpt_backward(): pass 1/(B*T*accumulation steps).
  * Token ids must be in [0, V): check them first with gpt_check_tokens().
@@ -160,6 +162,12 @@ long	gpt_check_tokens(const struct gpt *m, const int32_t *tok, size_t n);
 void	gpt_zero_grad(struct gpt *m);
 /* Adds the gradients of the last training forward into m->grads. */
 void	gpt_backward(struct gpt *m);
+/* The same with dfinal (B,T,C), the gradient of further losses on the
+ * final hidden states (gpt_final()), added in (fine-tuning heads). */
+void	gpt_backward_ext(struct gpt *m, const float *dfinal);
+/* The final hidden states (B,T,C) of the last forward: after the final
+ * LayerNorm when the model has one; what the tied output layer reads. */
+const float *gpt_final(const struct gpt *m);
 /* Global L2 norm of the gradients, summed in a fixed order. */
 double	gpt_grad_norm(const struct gpt *m);
 

@@ -729,8 +729,16 @@ nn_crossentropy(float *logits, float *losses, const int32_t *targets, int N,
     int V, float dscale)
 {
 #pragma omp parallel for schedule(static)
-	for (int i = 0; i < N; i++)
+	for (int i = 0; i < N; i++) {
+		if (targets[i] < 0) {	/* ignored position */
+			losses[i] = 0;
+			if (dscale != 0)
+				memset(logits + (size_t)i * V, 0,
+				    sizeof(float) * V);
+			continue;
+		}
 		losses[i] = ce_row(logits + (size_t)i * V, targets[i], V, dscale);
+	}
 }
 
 void

@@ -84,7 +84,8 @@ void	nn_attention_bwd_ref(float *dqkv, const float *dout, const float *qkv,
  * losses (N) is written.  With dscale != 0 the logits are replaced, in place,
  * by dscale * (softmax - onehot(target)): the gradient of dscale * sum(losses),
  * which saves a pass over the largest tensor of the step.
- * Targets outside [0,V) are a caller bug.
+ * A negative target ignores its row (loss 0, zero gradient: padding);
+ * targets >= V are a caller bug.  (nn_crossentropy_ref takes [0,V) only.)
  */
 void	nn_crossentropy(float *logits, float *losses, const int32_t *targets,
 	    int N, int V, float dscale);

@@ -111,6 +111,8 @@ ce_d(const double *lg, const int32_t *t, int N, int V)
 	for (int i = 0; i < N; i++) {
 		const double *r = lg + (size_t)i * V;
 		double mx = -1e300, z = 0;
+		if (t[i] < 0)	/* ignored */
+			continue;
 		for (int j = 0; j < V; j++)
 			mx = r[j] > mx ? r[j] : mx;
 		for (int j = 0; j < V; j++)
@@ -125,6 +127,7 @@ ce_d(const double *lg, const int32_t *t, int N, int V)
 struct dmodel {
 	const struct gpt *m;	/* shapes and slab offsets */
 	double *p;		/* (nparams) */
+	const double *extra;	/* (B,T,C): adds sum(extra * final states) */
 };
 
 static double *
@@ -199,6 +202,9 @@ model_loss_d(const struct dmodel *d, const int32_t *in, const int32_t *tg,
 	}
 	lin_d(lg, x, dp(d, GPT_WTE), NULL, BT, C, V);
 	loss = ce_d(lg, tg, BT, V) / BT;
+	if (d->extra)	/* a head on the final states (fine-tuning) */
+		for (size_t i = 0; i < (size_t)BT * C; i++)
+			loss += d->extra[i] * x[i];
 	free(x), free(h), free(q), free(y), free(f), free(lg);
 	return loss;
 }
@@ -348,8 +354,13 @@ model_loss(void *vctx)
 	return model_loss_d(&c->d, c->in, c->tg, c->B, c->T);
 }
 
+/*
+ * test_model(post_ln, final_ln, head): with head, some targets are -1
+ * (ignored) and a fixed linear function of the final states is added to the
+ * loss, its gradient passed to gpt_backward_ext() as fine-tuning heads do.
+ */
 static void
-test_model(int post_ln, int final_ln)
+test_model(int post_ln, int final_ln, int head)
 {
 	struct gpt_config cfg = { 2, 2, 8, 12, 11, 6, post_ln, final_ln, 1,
 	    0.3f, 0, 0 };
@@ -374,19 +385,34 @@ test_model(int post_ln, int final_ln)
 		in[i] = (int32_t)(nn_rng_next(&rng) % 11);
 		tg[i] = (int32_t)(nn_rng_next(&rng) % 11);
 	}
+	float ef[B * T * 8];
+	double ed[B * T * 8];
+	if (head) {
+		tg[1] = tg[B * T - 1] = -1;
+		for (int i = 0; i < B * T * 8; i++)
+			ed[i] = ef[i] = (float)nn_rng_normal(&rng);
+	}
 	pd = calloc(m.nparams, sizeof(double));
 	to_d(pd, m.params, m.nparams);
 	mc.d.m = &m, mc.d.p = pd, mc.in = in, mc.tg = tg, mc.B = B, mc.T = T;
+	mc.d.extra = head ? ed : NULL;
 
 	gpt_zero_grad(&m);
 	loss = gpt_forward(&m, in, tg, B, T, 1.0f / (B * T));
+	if (head) {
+		double dot = 0;
+		const float *fin = gpt_final(&m);
+		for (int i = 0; i < B * T * 8; i++)
+			dot += ed[i] * fin[i];
+		loss += (float)dot;
+	}
 	CHECKF(fabs(loss - model_loss(&mc)) < 1e-5, "loss %g vs double %g",
 	    (double)loss, model_loss(&mc));
-	gpt_backward(&m);
+	gpt_backward_ext(&m, head ? ef : NULL);
 	for (int i = 0; i < GPT_NPARAM; i++) {
-		snprintf(name, sizeof(name), "%s model d%s",
+		snprintf(name, sizeof(name), "%s%s model d%s",
 		    post_ln ? "post-ln" : final_ln ? "pre-ln" : "pre-ln-nofinal",
-		    gpt_param_names[i]);
+		    head ? " +head" : "", gpt_param_names[i]);
 		if (!final_ln && (i == GPT_LNFW || i == GPT_LNFB))
 			continue;
 		check_grad(name, m.g[i], pd + (m.p[i] - m.params), m.sizes[i],
@@ -401,8 +427,10 @@ main(void)
 {
 	nn_rng_seed(&rng, 42);
 	test_layers();
-	test_model(0, 1);
-	test_model(0, 0);
-	test_model(1, 0);
+	test_model(0, 1, 0);
+	test_model(0, 0, 0);
+	test_model(1, 0, 0);
+	test_model(0, 1, 1);
+	test_model(1, 0, 1);
 	T_DONE();
 }

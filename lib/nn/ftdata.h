@@ -1,0 +1,72 @@
+/*
+ * ftdata.h - labelled examples for fine-tuning ("train finetune"), read
+ * from JSON Lines and tokenized, plus SQuAD's answer scores.
+ *
+ * Classification lines: {"text": T, "label": K} or {"text_a": A,
+ * "text_b": B, "label": K}, K in 0..999.
+ * Span lines (SQuAD): {"question": Q, "context": C, "answer": A} with an
+ * optional "answer_start" (C's character index where A begins; default its
+ * first occurrence), or SQuAD's {"answers": {"text": [..],
+ * "answer_start": [..]}}, whose first answer is the training target and all
+ * of which count as right when scoring.  The context is tokenized in three
+ * pieces (before, answer, after), so the answer's tokens are known exactly;
+ * answers that start or end inside a word are tokenized as their own words.
+ * Other fields are ignored.
+ */
+#ifndef PTK_NN_FTDATA_H
+#define PTK_NN_FTDATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tokenizer.h"
+
+enum ft_task { FT_CLS, FT_SPAN };
+
+struct ft_example {
+	uint32_t *a, *b;	/* text / text_a / question; text_b / context */
+	size_t na, nb;
+	int has_b;
+	int label;		/* classification */
+	size_t ans_first, ans_last;	/* span: answer tokens of b */
+	char **gold;		/* span: the answer texts */
+	int ngold;
+};
+
+struct ft_set {
+	struct ft_example *e;
+	size_t n, cap;
+	int K;			/* classification: 1 + the largest label */
+};
+
+/*
+ * Read path (JSON Lines, plain or zstd) for task, tokenizing with tk.
+ * Returns 0; NN_EFORMAT with err = "PATH: line N at byte M: what" for a bad
+ * line, an answer not in its context, or no examples; NN_EIO (err says
+ * why) when the file cannot be read; NN_ENOMEM.  On failure set is empty.
+ */
+int	ft_load(const char *path, enum ft_task task, struct tokenizer *tk,
+	    struct ft_set *set, char *err, size_t errlen);
+void	ft_set_release(struct ft_set *set);
+
+/* SQuAD v1.1's scores of a predicted answer against one gold answer, after
+ * its normalisation (lower case, no punctuation, no articles a/an/the,
+ * single spaces): exact match (0 or 1) and token F1. */
+int	ft_exact_match(const char *pred, const char *gold);
+double	ft_f1(const char *pred, const char *gold);
+
+/*
+ * Softmax cross-entropy of scores x (n) against class gold: returns the
+ * loss; with dx, writes scale * d(loss)/dx (softmax - onehot) there.  The
+ * classification heads use it over classes, the span head over the
+ * context positions, once for the start and once for the end.
+ */
+double	ft_softmax_ce(const float *x, int n, int gold, double scale,
+	    float *dx);
+
+/* AdamW on a head's own parameters (b1 0.9, b2 0.999, eps 1e-8; step t from
+ * 1); zeroes g. */
+void	ft_adamw(float *p, float *g, float *m, float *v, size_t n, float lr,
+	    uint64_t t, float wd);
+
+#endif
