@@ -20,6 +20,7 @@
 #include "nn/dist.h"
 #include "nn/enctrain.h"
 #include "nn/eval.h"
+#include "nn/t5ckpt.h"
 #include "nn/t5train.h"
 #include "nn/tokdata.h"
 #include "tokenizer.h"
@@ -230,8 +231,7 @@ ranks_str(int n)
 static int
 save(struct trainer *tr, const char *dir, const char *opts_json)
 {
-	char path[4096], tmp[4096], name[64];
-	FILE *f;
+	char path[4096], name[64];
 
 	if (!dist_same_floats(tr->m.params, tr->m.nparams)) {
 		cli_error("the ranks' weights differ at step %llu: not saving",
@@ -247,23 +247,8 @@ save(struct trainer *tr, const char *dir, const char *opts_json)
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (trainer_save(tr, path, opts_json) != 0)
 		return NN_EIO;
-	/* DIR/latest names the newest complete checkpoint; written last and
-	 * renamed into place, so it never names a partial file. */
-	snprintf(tmp, sizeof(tmp), "%s/latest.tmp.%ld", dir, (long)getpid());
-	snprintf(path, sizeof(path), "%s/latest", dir);
-	if (!(f = fopen(tmp, "w")))
-		return NN_EIO;
-	if (fprintf(f, "%s\n", name) < 0 || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		fclose(f);
-		unlink(tmp);
-		return NN_EIO;
-	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return NN_EIO;
-	}
-	return 0;
+	/* DIR/latest names the newest complete checkpoint, written last. */
+	return ckpt_mark_latest(dir, name);
 }
 
 static void
@@ -578,7 +563,13 @@ static const char sample_help[] =
 "  -s, --samples N        samples (default 1)\n"
 "      --temperature X    softmax temperature; 0 takes the most likely (1.0)\n"
 "      --top-k K          sample among the K most likely (default 40; 0: all)\n"
-"      --seed S           random seed (default 1337)\n";
+"      --seed S           random seed (default 1337)\n"
+"A T5 checkpoint (train --model t5-tiny --out) decodes text-to-text inputs:\n"
+"      --input FILE       JSON Lines {\"input\": S[, \"target\": S]}, or\n"
+"                         --prompt TEXT as one input; prints one line per\n"
+"                         input {line, input, output[, target, exact]} and\n"
+"                         the exact match on stderr (needs --tokenizer;\n"
+"                         --temperature 0 decodes greedily)\n";
 
 int
 train_sample_main(int argc, char *argv[])
@@ -594,10 +585,13 @@ train_sample_main(int argc, char *argv[])
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "tokenizer", required_argument, NULL, 't' },
 		{ "prompt", required_argument, NULL, OPT_VAL },
+		{ "input", required_argument, NULL, OPT_OUT },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_common c = CLI_COMMON_INIT;
 	const char *ckarg = NULL, *prompt = NULL, *vocab = NULL, *text = NULL;
+	const char *input = NULL;
+	struct t5_config t5c;
 	struct tokenizer *tk = NULL;
 	struct tokenizer_opts topts = { -1, 0, 0 };
 	struct idvec ids = { NULL, 0, 0 };
@@ -626,6 +620,7 @@ train_sample_main(int argc, char *argv[])
 		case 'p': prompt = optarg; break;
 		case 't': vocab = optarg; break;
 		case OPT_VAL: text = optarg; break;
+		case OPT_OUT: input = optarg; break;
 		case 'n': ntok = cli_num(optarg, "--tokens", 1, 1 << 20); break;
 		case 's': nsamp = cli_num(optarg, "--samples", 1, 1 << 20); break;
 		case OPT_LR: temp = cli_real(optarg, "--temperature", 0, 100); break;
@@ -644,6 +639,17 @@ train_sample_main(int argc, char *argv[])
 		cli_usage_error("unexpected operand '%s'", argv[optind]);
 	omp_set_num_threads(cli_jobs(&c));
 	ck = ckpt_path(ckarg);
+	if (t5_ckpt_read_config(ck, &t5c, err, sizeof(err)) == 0) {
+		struct t5_sample_opts so = { ck, vocab, input, text, ntok, topk,
+		    nsamp, temp, seed, c.quiet };
+		if (prompt)
+			cli_usage_error("--prompt-tokens is for GPT checkpoints");
+		rc = t5_sample_main(&so);
+		free(ck);
+		return rc;
+	}
+	if (input)
+		cli_usage_error("--input is for T5 checkpoints");
 	if ((rc = ckpt_read_config(ck, &cfg, err, sizeof(err))) != 0) {
 		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
 		return cli_exit_code(rc);

@@ -1,8 +1,7 @@
 /*
  * bert_ckpt.c - encoder checkpoints (docs/checkpoint.md, "Encoder
- * checkpoints"): a fixed header with the config and run position, the
- * parameters and AdamW moments, an XXH64 of everything before it; written
- * to a temporary file, fsync'd and renamed.
+ * checkpoints"): in blob.h's layout, a fixed header with the config and run
+ * position, then the parameters and AdamW moments.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,9 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <xxhash.h>
-
 #include "nn/bert.h"
+#include "nn/blob.h"
 
 #define ENC_MAGIC "PTKENC1\n"
 enum { HDR_INTS = 16 };
@@ -46,8 +44,8 @@ ints_cfg(const int32_t *v, struct bert_config *c)
 	memcpy(&c->init_std, &v[10], 4);
 }
 
+/* After the magic (blob.h). */
 struct hdr {
-	char magic[8];
 	int32_t cfg[HDR_INTS];
 	uint64_t pos[4];	/* step, epoch, index, AdamW steps */
 	uint64_t nparams;
@@ -58,15 +56,9 @@ int
 bert_ckpt_save(const char *path, const struct bert *m, const uint64_t pos[3])
 {
 	struct hdr h;
-	char tmp[4096];
-	XXH64_state_t *x = XXH64_createState();
-	uint64_t sum;
-	FILE *f;
-	int ok, n = m->training ? 3 : 1;
 	const float *blk[3] = { m->params, m->opt_m, m->opt_v };
 
 	memset(&h, 0, sizeof(h));
-	memcpy(h.magic, ENC_MAGIC, 8);
 	cfg_ints(&m->cfg, h.cfg);
 	h.pos[0] = pos[0];
 	h.pos[1] = pos[1];
@@ -74,33 +66,8 @@ bert_ckpt_save(const char *path, const struct bert *m, const uint64_t pos[3])
 	h.pos[3] = m->opt_step;
 	h.nparams = m->nparams;
 	h.has_opt = m->training;
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if (!(f = fopen(tmp, "wb")) || !x) {
-		XXH64_freeState(x);
-		if (f)
-			fclose(f);
-		return NN_EIO;
-	}
-	XXH64_reset(x, 0);
-	ok = fwrite(&h, sizeof(h), 1, f) == 1;
-	XXH64_update(x, &h, sizeof(h));
-	for (int i = 0; i < n && ok; i++) {
-		ok = fwrite(blk[i], sizeof(float), m->nparams, f) == m->nparams;
-		XXH64_update(x, blk[i], sizeof(float) * m->nparams);
-	}
-	sum = XXH64_digest(x);
-	XXH64_freeState(x);
-	ok = ok && fwrite(&sum, 8, 1, f) == 1 && fflush(f) == 0 &&
-	    fsync(fileno(f)) == 0;
-	if (fclose(f) != 0)
-		ok = 0;
-	if (!ok || rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		errno = e;
-		return NN_EIO;
-	}
-	return 0;
+	return nn_blob_save(path, ENC_MAGIC, &h, sizeof(h), blk,
+	    m->training ? 3 : 1, m->nparams);
 }
 
 /* Read and check the header (and, with m, the payload) of path. */
@@ -109,87 +76,40 @@ load(const char *path, struct bert_config *cfg, struct bert *m,
     uint64_t pos[3], char *err, size_t errlen)
 {
 	struct hdr h;
-	FILE *f = fopen(path, "rb");
-	XXH64_state_t *x = NULL;
-	uint64_t sum;
-	float *buf = NULL;
-	int rc = NN_EFORMAT;
-	const char *why = NULL;
+	int rc;
 
-	if (!f)
-		return NN_EIO;
-	if (fread(&h, sizeof(h), 1, f) != 1 || memcmp(h.magic, ENC_MAGIC, 8)) {
-		why = "not an encoder checkpoint";
-		goto out;
-	}
+	rc = nn_blob_header(path, ENC_MAGIC, "encoder", &h, sizeof(h), err,
+	    errlen);
+	if (rc != 0)
+		return rc;
 	ints_cfg(h.cfg, cfg);
 	if (bert_config_check(cfg, NULL, 0) != 0) {
-		why = "bad model config";
-		goto out;
+		snprintf(err, errlen, "bad model config");
+		return NN_EFORMAT;
 	}
-	if (!m) {
-		rc = 0;
-		goto out;
-	}
+	if (!m)
+		return 0;
 	if (memcmp(&m->cfg, cfg, sizeof(*cfg)) != 0 ||
 	    h.nparams != m->nparams) {
-		why = "the model differs from the checkpoint's";
-		goto out;
+		snprintf(err, errlen, "the model differs from the checkpoint's");
+		return NN_EFORMAT;
 	}
-	x = XXH64_createState();
-	XXH64_reset(x, 0);
-	XXH64_update(x, &h, sizeof(h));
-	if (fread(m->params, sizeof(float), m->nparams, f) != m->nparams) {
-		why = "truncated";
-		goto out;
+	{
+		/* Moments are kept only by a training model. */
+		float *blk[3] = { m->params, m->training ? m->opt_m : NULL,
+		    m->training ? m->opt_v : NULL };
+		rc = nn_blob_load(path, ENC_MAGIC, "encoder", &h, sizeof(h),
+		    blk, h.has_opt ? 3 : 1, m->nparams, err, errlen);
 	}
-	XXH64_update(x, m->params, sizeof(float) * m->nparams);
-	if (h.has_opt) {
-		float *mm = m->training ? m->opt_m : NULL, *vv = m->opt_v;
-		if (!mm)
-			buf = mm = vv = malloc(sizeof(float) * m->nparams);
-		if (!mm) {
-			rc = NN_ENOMEM;
-			goto out;
-		}
-		if (fread(mm, sizeof(float), m->nparams, f) != m->nparams) {
-			why = "truncated";
-			goto out;
-		}
-		XXH64_update(x, mm, sizeof(float) * m->nparams);
-		if (fread(vv, sizeof(float), m->nparams, f) != m->nparams) {
-			why = "truncated";
-			goto out;
-		}
-		XXH64_update(x, vv, sizeof(float) * m->nparams);
-	}
-	if (fread(&sum, 8, 1, f) != 1) {
-		why = "truncated";
-		goto out;
-	}
-	if (sum != XXH64_digest(x)) {
-		why = "checksum mismatch";
-		goto out;
-	}
-	if (fgetc(f) != EOF) {
-		why = "trailing bytes";
-		goto out;
-	}
+	if (rc != 0)
+		return rc;
 	m->opt_step = h.has_opt && m->training ? h.pos[3] : 0;
 	if (pos) {
 		pos[0] = h.pos[0];
 		pos[1] = h.pos[1];
 		pos[2] = h.pos[2];
 	}
-	rc = 0;
-out:
-	if (why && err && errlen)
-		snprintf(err, errlen, "%s", why);
-	if (x)
-		XXH64_freeState(x);
-	free(buf);
-	fclose(f);
-	return rc;
+	return 0;
 }
 
 int

@@ -377,3 +377,31 @@ ckpt_is_gpt(const char *path)
 	fclose(f);
 	return is;
 }
+
+int
+ckpt_mark_latest(const char *dir, const char *name)
+{
+	char path[4096], tmp[4200];
+	FILE *f;
+	int e;
+
+	snprintf(path, sizeof(path), "%s/latest", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (!(f = fopen(tmp, "w")))
+		return NN_EIO;
+	if (fprintf(f, "%s\n", name) < 0 || fflush(f) != 0 ||
+	    fsync(fileno(f)) != 0) {
+		e = errno;
+		fclose(f);
+		unlink(tmp);
+		errno = e;
+		return NN_EIO;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		e = errno;
+		unlink(tmp);
+		errno = e;
+		return NN_EIO;
+	}
+	return 0;
+}

@@ -53,9 +53,17 @@ int	ckpt_load(const char *path, struct gpt *m, struct ckpt_state *st,
  * trainers write it).  Returns a string the caller frees, or NULL with
  * "FILE: reason" in err (errno kept).
  */
+char	*ckpt_resolve(const char *path, char *err, size_t errlen);
+
+/*
+ * Make dir/latest name the checkpoint file dir/name (written whole to a
+ * temporary file, fsync'd and renamed, so that it never names a partial
+ * file).  Returns 0 or NN_EIO with errno.
+ */
+int	ckpt_mark_latest(const char *dir, const char *name);
+
 /* Whether path is a GPT checkpoint (its magic): 1, 0 (another kind), or
  * NN_EIO when it cannot be read. */
 int	ckpt_is_gpt(const char *path);
-char	*ckpt_resolve(const char *path, char *err, size_t errlen);
 
 #endif

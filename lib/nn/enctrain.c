@@ -421,9 +421,8 @@ enc_ckpt_path(const char *path)
 static void
 save(struct run *r, const char *dir, uint64_t step)
 {
-	char path[4096], tmp[4200], name[64];
+	char path[4096], name[64];
 	uint64_t pos[3] = { step, r->epoch, r->idx };
-	FILE *f;
 
 	/* Identical updates keep the ranks' weights identical; check. */
 	if (!dist_same_floats(r->m.params, r->m.nparams)) {
@@ -440,13 +439,8 @@ save(struct run *r, const char *dir, uint64_t step)
 		cli_error("%s: %s", path, strerror(errno));
 		exit(CLI_EXIT_IO);
 	}
-	snprintf(path, sizeof(path), "%s/latest", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if (!(f = fopen(tmp, "w")) || fprintf(f, "%s\n", name) < 0 ||
-	    fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 ||
-	    rename(tmp, path) != 0) {
-		cli_error("%s: %s", path, strerror(errno));
-		unlink(tmp);
+	if (ckpt_mark_latest(dir, name) != 0) {
+		cli_error("%s/latest: %s", dir, strerror(errno));
 		exit(CLI_EXIT_IO);
 	}
 }

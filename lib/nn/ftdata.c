@@ -192,11 +192,11 @@ parse_line(const char *p, const char *end, struct buf *tmp, struct line *l,
 		if (read_key(&p, end, tmp, key, sizeof(key), why) != 0)
 			return -1;
 		if (!strcmp(key, "text") || !strcmp(key, "text_a") ||
-		    !strcmp(key, "question")) {
+		    !strcmp(key, "question") || !strcmp(key, "input")) {
 			rc = read_str(&p, end, tmp, &l->a, why);
 			l->have_a = 1;
 		} else if (!strcmp(key, "text_b") ||
-		    !strcmp(key, "context")) {
+		    !strcmp(key, "context") || !strcmp(key, "target")) {
 			rc = read_str(&p, end, tmp, &l->b, why);
 			l->have_b = 1;
 		} else if (!strcmp(key, "answer")) {
@@ -264,6 +264,14 @@ make_example(struct tokenizer *tk, struct tok_state *st, enum ft_task task,
 	}
 	if (task == FT_SPAN && (!l->have_a || !l->have_b)) {
 		*why = "needs \"question\" and \"context\"";
+		return -1;
+	}
+	if (task == FT_TEXT && (!l->have_a || !l->have_b)) {
+		*why = "needs \"input\" and \"target\" strings";
+		return -1;
+	}
+	if (task == FT_TEXT_INPUTS && !l->have_a) {
+		*why = "needs an \"input\" string";
 		return -1;
 	}
 	if (encode(tk, st, l->a.p, l->a.n, &a) != 0) {

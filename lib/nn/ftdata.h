@@ -11,6 +11,7 @@
  * of which count as right when scoring.  The context is tokenized in three
  * pieces (before, answer, after), so the answer's tokens are known exactly;
  * answers that start or end inside a word are tokenized as their own words.
+ * Text-to-text lines (T5): {"input": S, "target": S}.
  * Other fields are ignored.
  */
 #ifndef PTK_NN_FTDATA_H
@@ -21,10 +22,13 @@
 
 #include "tokenizer.h"
 
-enum ft_task { FT_CLS, FT_SPAN };
+/* FT_TEXT: text-to-text lines {"input": S, "target": S} (T5); in
+ * FT_TEXT_INPUTS, lines to decode, the target may be missing (has_b 0). */
+enum ft_task { FT_CLS, FT_SPAN, FT_TEXT, FT_TEXT_INPUTS };
 
 struct ft_example {
-	uint32_t *a, *b;	/* text / text_a / question; text_b / context */
+	uint32_t *a, *b;	/* text / text_a / question / input;
+				 * text_b / context / target */
 	size_t na, nb;
 	int has_b;
 	int label;		/* classification */

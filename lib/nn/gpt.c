@@ -675,17 +675,13 @@ gpt_flops_per_token(const struct gpt_config *c, int T)
 }
 
 int32_t
-gpt_sample_next(struct gpt *m, const int32_t *tok, int n, float temperature,
-    int top_k, struct nn_rng *r)
+nn_sample_logits(float *lg, int V, float temperature, int top_k,
+    struct nn_rng *r)
 {
-	int V = m->cfg.vocab_size, T = n < m->T ? n : m->T;
-	const float *lg;
-	float *p, mx, thr = -INFINITY;
+	float mx, thr = -INFINITY;
 	double z = 0, u;
 	int best = 0;
 
-	gpt_forward(m, tok + n - T, NULL, 1, T, 0);
-	lg = m->a.logits + (size_t)(T - 1) * V;
 	for (int j = 1; j < V; j++)
 		best = lg[j] > lg[best] ? j : best;
 	if (temperature <= 0)
@@ -702,18 +698,28 @@ gpt_sample_next(struct gpt *m, const int32_t *tok, int n, float temperature,
 		}
 		thr = prev;
 	}
-	/* Unnormalised probabilities overwrite the logits row in place. */
-	p = m->a.logits + (size_t)(T - 1) * V;
+	/* Unnormalised probabilities overwrite the logits in place. */
 	mx = lg[best];
 	for (int j = 0; j < V; j++) {
-		p[j] = lg[j] >= thr ? expf((lg[j] - mx) / temperature) : 0;
-		z += p[j];
+		lg[j] = lg[j] >= thr ? expf((lg[j] - mx) / temperature) : 0;
+		z += lg[j];
 	}
 	u = nn_rng_uniform(r) * z;
 	for (int j = 0; j < V; j++) {
-		u -= p[j];
-		if (u < 0 && p[j] > 0)
+		u -= lg[j];
+		if (u < 0 && lg[j] > 0)
 			return j;
 	}
 	return best;
+}
+
+int32_t
+gpt_sample_next(struct gpt *m, const int32_t *tok, int n, float temperature,
+    int top_k, struct nn_rng *r)
+{
+	int V = m->cfg.vocab_size, T = n < m->T ? n : m->T;
+
+	gpt_forward(m, tok + n - T, NULL, 1, T, 0);
+	return nn_sample_logits(m->a.logits + (size_t)(T - 1) * V, V,
+	    temperature, top_k, r);
 }

@@ -206,6 +206,14 @@ double	nn_rng_uniform(struct nn_rng *r);	/* [0, 1) */
 double	nn_rng_normal(struct nn_rng *r);
 
 /*
+ * A token drawn from the softmax of lg (V) / temperature over the top_k
+ * largest (0: all); temperature 0 takes the largest (the first on ties).
+ * Overwrites lg.
+ */
+int32_t	nn_sample_logits(float *lg, int V, float temperature, int top_k,
+	    struct nn_rng *r);
+
+/*
  * Next token after tok (n >= 1; the last n_ctx are used) from the softmax of
  * logits / temperature over the top_k most likely (0: all); temperature 0
  * takes the most likely.  m needs B >= 1 and T >= min(n, n_ctx).

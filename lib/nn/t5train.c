@@ -10,16 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "buf.h"
 #include "cli.h"
-#include "json.h"
 #include "nn/gpt.h"
+#include "nn/ckpt.h"
+#include "nn/ftdata.h"
 #include "nn/t5.h"
+#include "nn/t5ckpt.h"
 #include "nn/t5train.h"
 #include "tokenizer.h"
 #include "tokrec.h"
-#include "zio.h"
 #include "xalloc.h"
 
 #define T5_MAX_IN 256
@@ -40,16 +41,23 @@ static const char t5_help[] =
 "      --eval-every N     val_loss every N steps (default 50; 0: at the end)\n"
 "      --log FILE         JSON Lines metrics (default: stdout)\n"
 "      --seed S           initialisation and batch order (default 1337)\n"
+"      --out DIR          checkpoints DIR/step-NNNNNNNN.ckpt and DIR/latest\n"
+"      --save-every N     checkpoint every N steps (default: at the end)\n"
+"      --resume PATH      continue a run from its checkpoint (or --out\n"
+"                         folder) on the same data: the same losses\n"
+"      --init PATH        start from a checkpoint's weights with a fresh\n"
+"                         optimizer (fine-tune a pre-trained T5)\n"
 "Text-to-text fine-tuning, instead of --data:\n"
 "      --text FILE        JSON Lines {\"input\": S, \"target\": S} (the task\n"
 "                         named by a prefix of the input, \"reverse: ...\")\n"
 "  -t, --tokenizer PATH   the vocabulary (needs an end-of-text token)\n"
 "                         the held-out records are decoded greedily at the\n"
 "                         end: a last line {\"exact_match\", \"examples\"}\n"
+"Decode with 'train sample --checkpoint C --tokenizer V --input FILE'.\n"
 "Inputs longer than 256 tokens and targets longer than 128 are cut.\n";
 
 enum { OPT_LR = CLI_OPT_FIRST_PROGRAM_OPT, OPT_WARMUP, OPT_EVAL, OPT_LOG,
-	OPT_SEED, OPT_TEXT };
+	OPT_SEED, OPT_TEXT, OPT_OUT, OPT_SAVE_EVERY, OPT_RESUME, OPT_INIT };
 
 int
 t5_wants(int argc, char *argv[])
@@ -136,24 +144,17 @@ load(const char *path, struct ex **exs, uint32_t *vocab, int32_t *pad)
 	return n;
 }
 
-/* Encodes s and appends eos, capped at cap tokens (eos kept last). */
+/* ids (n) then eos, capped at cap tokens (eos kept last). */
 static int32_t *
-enc_text(struct tokenizer *tk, struct tok_state *ts, const char *s, size_t n,
-    int cap, int *len)
+with_eos(const uint32_t *ids, size_t n, int32_t eos, int cap, int *len)
 {
-	struct idvec ids = { NULL, 0, 0 };
-	int32_t *v;
-	int k;
+	int k = n + 1 < (size_t)cap ? (int)n + 1 : cap;
+	int32_t *v = xmalloc(sizeof(int32_t) * (size_t)k);
 
-	if (tk->ops->encode(tk, ts, s, n, &ids) < 0)
-		return NULL;
-	k = ids.n + 1 < (size_t)cap ? (int)ids.n + 1 : cap;
-	v = xmalloc(sizeof(int32_t) * (size_t)k);
 	for (int i = 0; i < k - 1; i++)
-		v[i] = (int32_t)ids.v[i];
-	v[k - 1] = tk->special[TOK_EOS];
+		v[i] = (int32_t)ids[i];
+	v[k - 1] = eos;
 	*len = k;
-	idvec_release(&ids);
 	return v;
 }
 
@@ -161,93 +162,26 @@ enc_text(struct tokenizer *tk, struct tok_state *ts, const char *s, size_t n,
 static size_t
 load_text(const char *path, struct tokenizer *tk, struct ex **exs)
 {
-	struct zio_reader *r;
-	struct buf scratch = { NULL, 0, 0, 0 }, tmp = { NULL, 0, 0, 0 };
-	struct tok_state *ts = tk->ops->state_new(tk);
-	const char *line, *why = NULL;
-	size_t len, n = 0, cap = 0;
-	uint64_t off;
+	struct ft_set set;
+	char err[512];
+	size_t n;
 	int rc;
 
-	if ((rc = zio_reader_open(&r, path)) < 0) {
-		cli_error("%s", zio_errmsg(r));
-		exit(CLI_EXIT_IO);
+	if ((rc = ft_load(path, FT_TEXT, tk, &set, err, sizeof(err))) != 0) {
+		cli_error("%s", rc == NN_ENOMEM ? "out of memory" : err);
+		exit(rc == NN_EFORMAT ? CLI_EXIT_DATA : CLI_EXIT_IO);
 	}
-	while ((rc = zio_getline(r, &scratch, 1 << 24, &line, &len,
-	    &off)) == 1) {
-		const char *p = json_skip_ws(line, line + len), *end = line + len;
-		char *in = NULL, *out = NULL;
-		size_t nin = 0, nout = 0;
-		struct ex *e;
-
-		why = *p == '{' ? NULL : "not a JSON object";
-		if (!why)
-			p = json_skip_ws(p + 1, end);
-		while (!why && p < end && *p != '}') {
-			const char *k, *v;
-			size_t kl, vl;
-			char **dst = NULL;
-			size_t *dl = NULL;
-			if (json_read_string(&p, end, &tmp, &k, &kl, 0, NULL,
-			    &why) < 0)
-				break;
-			if (kl == 5 && memcmp(k, "input", 5) == 0)
-				dst = &in, dl = &nin;
-			else if (kl == 6 && memcmp(k, "target", 6) == 0)
-				dst = &out, dl = &nout;
-			p = json_skip_ws(p, end);
-			if (p >= end || *p != ':') {
-				why = "expected ':'";
-				break;
-			}
-			p = json_skip_ws(p + 1, end);
-			if (dst) {
-				if (json_read_string(&p, end, &tmp, &v, &vl, 0,
-				    NULL, &why) < 0)
-					break;
-				free(*dst);
-				*dst = xmalloc(vl + 1);
-				memcpy(*dst, v, vl);
-				*dl = vl;
-			} else if (json_skip_value(&p, end, &why) < 0) {
-				break;
-			}
-			p = json_skip_ws(p, end);
-			if (p < end && *p == ',')
-				p = json_skip_ws(p + 1, end);
-			else if (p >= end || *p != '}')
-				why = "expected ',' or '}'";
-		}
-		if (!why && (!in || !out))
-			why = "needs \"input\" and \"target\" strings";
-		if (why) {
-			cli_error("%s: record %zu at byte %llu: %s", path, n + 1,
-			    (unsigned long long)off, why);
-			exit(CLI_EXIT_DATA);
-		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 256;
-			*exs = xrealloc(*exs, sizeof(struct ex) * cap);
-		}
-		e = &(*exs)[n++];
-		e->in = enc_text(tk, ts, in, nin, T5_MAX_IN, &e->nin);
-		e->out = enc_text(tk, ts, out, nout, T5_MAX_OUT, &e->nout);
-		if (!e->in || !e->out) {
-			cli_error("%s: record %zu at byte %llu: cannot encode "
-			    "it", path, n, (unsigned long long)off);
-			exit(CLI_EXIT_DATA);
-		}
-		free(in);
-		free(out);
+	n = set.n;
+	*exs = xcalloc(n, sizeof(struct ex));
+	for (size_t i = 0; i < n; i++) {
+		const struct ft_example *e = &set.e[i];
+		struct ex *x = &(*exs)[i];
+		x->in = with_eos(e->a, e->na, tk->special[TOK_EOS], T5_MAX_IN,
+		    &x->nin);
+		x->out = with_eos(e->b, e->nb, tk->special[TOK_EOS],
+		    T5_MAX_OUT, &x->nout);
 	}
-	if (rc < 0) {
-		cli_error("%s", zio_errmsg(r));
-		exit(cli_exit_code(rc));
-	}
-	zio_reader_free(r);
-	buf_release(&scratch);
-	buf_release(&tmp);
-	tk->ops->state_free(ts);
+	ft_set_release(&set);
 	return n;
 }
 
@@ -277,6 +211,36 @@ greedy_match(struct t5 *m, const struct ex *e, int32_t start)
 	free(dec);
 	free(tgt);
 	return ok;
+}
+
+/* Every 20th example is held out for validation (the last one when there
+ * are fewer than 20). */
+static int
+held_out(size_t i, size_t n)
+{
+	return n < 20 ? i == n - 1 : i % 20 == 19;
+}
+
+/*
+ * The training examples of n into tr, in order, shuffled with rng when not
+ * NULL; returns their count.  The order depends only on rng's state, so a
+ * resumed run remakes an epoch's order from the generator saved with it.
+ */
+static size_t
+shuffle_split(size_t *tr, size_t n, struct nn_rng *rng)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!held_out(i, n))
+			tr[k++] = i;
+	for (size_t i = k - 1; rng && i > 0; i--) {
+		size_t j = (size_t)(nn_rng_uniform(rng) * (double)(i + 1));
+		size_t t = tr[i];
+		tr[i] = tr[j < i ? j : i];
+		tr[j < i ? j : i] = t;
+	}
+	return k;
 }
 
 /* Loss of a batch of examples idx[0..nb). */
@@ -330,9 +294,16 @@ t5_train_main(int argc, char *argv[])
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "text", required_argument, NULL, OPT_TEXT },
 		{ "tokenizer", required_argument, NULL, 't' },
+		{ "out", required_argument, NULL, OPT_OUT },
+		{ "save-every", required_argument, NULL, OPT_SAVE_EVERY },
+		{ "resume", required_argument, NULL, OPT_RESUME },
+		{ "init", required_argument, NULL, OPT_INIT },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_common c = CLI_COMMON_INIT;
+	const char *out = NULL, *resume = NULL, *init = NULL;
+	long long save_every = 0, start = 0;
+	char *ck = NULL;
 	const char *model = NULL, *data = NULL, *logp = NULL, *text = NULL;
 	const char *vocabp = NULL;
 	struct tokenizer *tk = NULL;
@@ -344,7 +315,7 @@ t5_train_main(int argc, char *argv[])
 	size_t n, ntrain = 0, nval = 0, *tr, *va, pos = 0;
 	uint32_t vocab;
 	int32_t pad;
-	struct nn_rng rng;
+	struct nn_rng rng, epoch_rng;
 	struct t5 m;
 	float *mo, *vo;
 	FILE *logf = stdout;
@@ -371,6 +342,13 @@ t5_train_main(int argc, char *argv[])
 		case OPT_LOG: logp = optarg; break;
 		case OPT_TEXT: text = optarg; break;
 		case 't': vocabp = optarg; break;
+		case OPT_OUT: out = optarg; break;
+		case OPT_RESUME: resume = optarg; break;
+		case OPT_INIT: init = optarg; break;
+		case OPT_SAVE_EVERY:
+			save_every = cli_num(optarg, "--save-every", 1,
+			    1LL << 40);
+			break;
 		case OPT_SEED:
 			seed = (unsigned long long)cli_num(optarg, "--seed", 0,
 			    1LL << 62);
@@ -394,7 +372,25 @@ t5_train_main(int argc, char *argv[])
 		cli_usage_error("--text needs --tokenizer");
 	if (optind < argc)
 		cli_usage_error("unexpected operand '%s'", argv[optind]);
+	if (resume && init)
+		cli_usage_error("give --resume or --init, not both");
 	omp_set_num_threads(cli_jobs(&c));
+	if (resume || init) {
+		char err[1024];
+		int rc;
+		if (!(ck = ckpt_resolve(resume ? resume : init, err,
+		    sizeof(err)))) {
+			cli_error("%s", err);
+			return CLI_EXIT_IO;
+		}
+		/* The checkpoint's shape wins over the preset's. */
+		if ((rc = t5_ckpt_read_config(ck, &cfg, err, sizeof(err))) !=
+		    0) {
+			cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) :
+			    err);
+			return cli_exit_code(rc);
+		}
+	}
 	if (text) {
 		struct tokenizer_opts topts = { -1, 0, 0 };
 		char err[512];
@@ -419,26 +415,59 @@ t5_train_main(int argc, char *argv[])
 	}
 	tr = xmalloc(sizeof(size_t) * n);
 	va = xmalloc(sizeof(size_t) * n);
-	for (size_t i = 0; i < n; i++) {
-		if (i % 20 == 19)
+	ntrain = shuffle_split(tr, n, NULL);
+	for (size_t i = 0; i < n; i++)
+		if (held_out(i, n))
 			va[nval++] = i;
-		else
-			tr[ntrain++] = i;
+	if (!ck)
+		cfg.vocab_size = (int)vocab;
+	else if (vocab > (uint32_t)cfg.vocab_size) {
+		cli_error("%s: a vocabulary of %u tokens, the checkpoint's "
+		    "model has %d", data, vocab, cfg.vocab_size);
+		return CLI_EXIT_DATA;
 	}
-	if (nval == 0)
-		va[nval++] = tr[--ntrain];
-	cfg.vocab_size = (int)vocab;
 	if (t5_init(&m, &cfg) != 0)
 		cli_usage_error("bad model shape");
 	t5_init_weights(&m, seed);
 	mo = xcalloc(m.nparams, sizeof(float));
 	vo = xcalloc(m.nparams, sizeof(float));
-	if (logp && !(logf = fopen(logp, "w"))) {
+	nn_rng_seed(&rng, seed ^ 0x5555);
+	epoch_rng = rng;
+	if (ck) {
+		struct t5_run_state st;
+		char err[512];
+		int rc = t5_ckpt_load(ck, &m, resume ? mo : NULL,
+		    resume ? vo : NULL, &st, err, sizeof(err));
+		if (rc != 0) {
+			cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) :
+			    err);
+			return cli_exit_code(rc);
+		}
+		if (resume && st.nexamples != n) {
+			cli_error("%s: the run had %llu examples, %s has %zu "
+			    "(other data?)", ck,
+			    (unsigned long long)st.nexamples, data, n);
+			return CLI_EXIT_DATA;
+		}
+		if (resume) {
+			start = (long long)st.step;
+			pos = st.drawn;
+			/* The saved generator made this epoch's order: make it
+			 * again, which leaves rng where the run left it. */
+			rng = epoch_rng = st.rng;
+			if (pos > 0)
+				shuffle_split(tr, n, &rng);
+		}
+	}
+	if (out && mkdir(out, 0777) != 0 && errno != EEXIST) {
+		cli_error("%s: %s", out, strerror(errno));
+		return CLI_EXIT_IO;
+	}
+	if (logp && !(logf = fopen(logp, resume ? "a" : "w"))) {
 		cli_error("%s: %s", logp, strerror(errno));
 		return CLI_EXIT_IO;
 	}
-	nn_rng_seed(&rng, seed ^ 0x5555);
-	for (long long s = 1; s <= steps; s++) {
+	for (long long s = start + 1; s <= steps; s++) {
 		size_t idx[4096];
 		double gn = 0, clip, b1c, b2c;
 		float loss, a = (float)(warmup && s <= warmup ?
@@ -446,14 +475,10 @@ t5_train_main(int argc, char *argv[])
 
 		for (long long b = 0; b < B; b++) {
 			/* A fresh shuffle of the training split per epoch. */
-			if (pos % ntrain == 0)
-				for (size_t i = ntrain - 1; i > 0; i--) {
-					size_t j = (size_t)(nn_rng_uniform(&rng) *
-					    (double)(i + 1));
-					size_t t = tr[i];
-					tr[i] = tr[j < i ? j : i];
-					tr[j < i ? j : i] = t;
-				}
+			if (pos % ntrain == 0) {
+				epoch_rng = rng;
+				shuffle_split(tr, n, &rng);
+			}
 			idx[b] = tr[pos++ % ntrain];
 		}
 		memset(m.grads, 0, sizeof(float) * m.nparams);
@@ -488,6 +513,20 @@ t5_train_main(int argc, char *argv[])
 		}
 		fprintf(logf, "}\n");
 		fflush(logf);
+		if (out && ((save_every && s % save_every == 0) ||
+		    s == steps)) {
+			struct t5_run_state st = { (uint64_t)s, pos, n,
+			    epoch_rng };
+			char path[4096], name[64];
+			snprintf(name, sizeof(name), "step-%08llu.ckpt",
+			    (unsigned long long)s);
+			snprintf(path, sizeof(path), "%s/%s", out, name);
+			if (t5_ckpt_save(path, &m, mo, vo, &st) != 0 ||
+			    ckpt_mark_latest(out, name) != 0) {
+				cli_error("%s: %s", path, strerror(errno));
+				return CLI_EXIT_IO;
+			}
+		}
 	}
 	if (tk) {
 		size_t right = 0;
@@ -511,6 +550,7 @@ t5_train_main(int argc, char *argv[])
 	free(va);
 	free(mo);
 	free(vo);
+	free(ck);
 	t5_release(&m);
 	return cli_finish(0, NULL);
 }
