@@ -52,6 +52,17 @@ struct bert_config {
 int	bert_config_preset(struct bert_config *cfg, const char *name);
 int	bert_is_preset(const char *name);
 extern const char *const bert_presets[];
+/*
+ * A JSON config file's text: {"preset": NAME, ...} with any of n_layer,
+ * n_head, n_embd, n_mlp, n_emb, n_ctx, n_types, vocab_size (integers),
+ * share ("all" ...), head ("nsp", "sop", "none") and init_std overriding the
+ * preset's.  *vocab_given tells whether vocab_size was set.  Returns 0, or
+ * NN_EFORMAT with err (not an encoder preset, unknown field, bad value).
+ */
+int	bert_config_parse(struct bert_config *cfg, const char *json, size_t len,
+	    int *vocab_given, char *err, size_t errlen);
+/* Whether a config text's "preset" is an encoder preset. */
+int	bert_config_names_encoder(const char *json, size_t len);
 int	bert_config_check(const struct bert_config *cfg, char *err,
 	    size_t errlen);
 size_t	bert_config_json(const struct bert_config *cfg, char *buf, size_t cap);

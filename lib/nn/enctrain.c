@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "mask.h"
 #include "shard.h"
+#include "tok_bpe.h"
 #include "tokrec.h"
 #include "xalloc.h"
 #include "nn/bert.h"
@@ -30,7 +31,7 @@ enum {
 	OPT_VAL = CLI_OPT_FIRST_PROGRAM_OPT, OPT_VAL_FRACTION, OPT_LR,
 	OPT_MIN_LR, OPT_WARMUP, OPT_SCHEDULE, OPT_DECAY_STEPS, OPT_WD,
 	OPT_BETA2, OPT_CLIP, OPT_EVAL_EVERY, OPT_EVAL_BATCHES, OPT_LOG,
-	OPT_SEED, OPT_SHARE, OPT_MASK_PROB, OPT_DYNAMIC, OPT_ACCUM, OPT_OUT,
+	OPT_SEED, OPT_SHARE, OPT_MASK_PROB, OPT_DYNAMIC, OPT_ACCUM, OPT_OUT, OPT_BATCH_TOKENS,
 	OPT_SAVE_EVERY, OPT_RESUME,
 };
 
@@ -44,6 +45,7 @@ static const struct option longopts[] = {
 	{ "val", required_argument, NULL, OPT_VAL },
 	{ "val-fraction", required_argument, NULL, OPT_VAL_FRACTION },
 	{ "accum", required_argument, NULL, OPT_ACCUM },
+	{ "batch-tokens", required_argument, NULL, OPT_BATCH_TOKENS },
 	{ "lr", required_argument, NULL, OPT_LR },
 	{ "min-lr", required_argument, NULL, OPT_MIN_LR },
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
@@ -68,8 +70,10 @@ static const struct option longopts[] = {
 static const char help[] =
 "Pre-train a BERT, RoBERTa or ALBERT encoder on token records.\n"
 "\n"
-"  -m, --model NAME      bert-tiny roberta-tiny albert-tiny bert-base\n"
-"                        roberta-base albert-base (vocabulary: the data's)\n"
+"  -m, --model NAME|FILE bert-tiny roberta-tiny albert-tiny bert-base\n"
+"                        roberta-base albert-base (vocabulary: the data's),\n"
+"                        or a JSON config {\"preset\": NAME, \"n_layer\": 4,\n"
+"                        ...} changing a preset's fields\n"
 "  -d, --data PATH       a shard folder (its val split validates) or a\n"
 "                        token-record file: masked records (mask-gen), or\n"
 "                        pair / seq records masked here every epoch\n"
@@ -83,7 +87,8 @@ static const char help[] =
 "  -T, --seq-len N       tokens per sequence; longer records are cut\n"
 "                        (default: the model's context)\n"
 "  -B, --batch N         sequences per micro-batch (default 8)\n"
-"      --accum N         micro-batches per step (default 1)\n"
+"      --accum N         micro-batches per step (default 1), or\n"
+"      --batch-tokens N  B*T*accum, as for GPT models\n"
 "      --lr X --min-lr X --warmup N --schedule S --decay-steps N\n"
 "      --weight-decay X --beta2 X --clip X --seed S\n"
 "                        as for GPT models (lr 1e-4, beta2 0.999, wd 0.01)\n"
@@ -94,6 +99,20 @@ static const char help[] =
 "      --save-every N    checkpoint every N steps (default: at the end)\n"
 "      --resume PATH     continue from a checkpoint or an --out folder with\n"
 "                        the same losses (same data and options)\n";
+
+/* Whether path is a JSON config file naming an encoder preset. */
+static int
+names_encoder(const char *path)
+{
+	struct buf b = BUF_INIT;
+	char err[256];
+	int is = 0;
+
+	if (tok_read_file(path, 1 << 20, &b, err, sizeof(err)) == 0)
+		is = bert_config_names_encoder(b.p ? b.p : "", b.len);
+	buf_release(&b);
+	return is;
+}
 
 int
 enc_wants(int argc, char *argv[])
@@ -107,7 +126,7 @@ enc_wants(int argc, char *argv[])
 			v = argv[i] + 8;
 		else if (strncmp(argv[i], "-m", 2) == 0 && argv[i][2])
 			v = argv[i] + 2;
-		if (v && bert_is_preset(v))
+		if (v && (bert_is_preset(v) || names_encoder(v)))
 			return 1;
 		if (strcmp(argv[i], "--") == 0)
 			break;
@@ -459,7 +478,8 @@ enc_train_main(int argc, char *argv[])
 	double lr = 1e-4, min_lr = -1, wd = 0.01, beta2 = 0.999, clip = 1.0;
 	double val_fraction = 0.05, mask_prob = 0.15;
 	unsigned long long seed = 1337;
-	int B = 8, T = 0, accum = 1, dyn_opt = 0, ch, progress;
+	int B = 8, T = 0, accum = 1, dyn_opt = 0, ch, progress, vocab_given = 0;
+	long long batch_tokens = 0;
 	struct bert_config cfg;
 	struct tok_header hdr;
 	struct shardset *set = NULL;
@@ -488,6 +508,10 @@ enc_train_main(int argc, char *argv[])
 			val_fraction = cli_real(optarg, "--val-fraction", 0, 0.5);
 			break;
 		case OPT_ACCUM: accum = (int)cli_num(optarg, "--accum", 1, 65536); break;
+		case OPT_BATCH_TOKENS:
+			batch_tokens = cli_num(optarg, "--batch-tokens", 1,
+			    1LL << 40);
+			break;
 		case OPT_LR: lr = cli_real(optarg, "--lr", 0, 10); break;
 		case OPT_MIN_LR: min_lr = cli_real(optarg, "--min-lr", 0, 10); break;
 		case OPT_WARMUP: warmup = cli_num(optarg, "--warmup", 0, 1LL << 40); break;
@@ -522,8 +546,18 @@ enc_train_main(int argc, char *argv[])
 	}
 	if (optind < argc)
 		cli_usage_error("encoder models read --data, not operands");
-	if (!model || bert_config_preset(&cfg, model) != 0)
-		cli_usage_error("unknown encoder preset '%s'", model ? model : "");
+	if (!model)
+		cli_usage_error("--model is required");
+	if (bert_config_preset(&cfg, model) != 0) {
+		/* A JSON config file (enc_wants() found it names a preset). */
+		struct buf b = BUF_INIT;
+		if (tok_read_file(model, 1 << 20, &b, err, sizeof(err)) != 0)
+			cli_usage_error("%s", err);
+		if (bert_config_parse(&cfg, b.p, b.len, &vocab_given, err,
+		    sizeof(err)) != 0)
+			cli_usage_error("%s: %s", model, err);
+		buf_release(&b);
+	}
 	if (!data)
 		cli_usage_error("--data is required");
 	if (steps < 0)
@@ -566,9 +600,6 @@ enc_train_main(int argc, char *argv[])
 	aw.weight_decay = (float)wd;
 	omp_set_num_threads(cli_jobs(&c));
 	progress = cli_show_progress(&c) && dist_rank() == 0;
-	if (accum % dist_size() != 0)
-		cli_usage_error("%d ranks share the %d micro-batches of a step: "
-		    "make --accum a multiple of the ranks", dist_size(), accum);
 
 	memset(&r, 0, sizeof(r));
 	if (stat(data, &st) != 0) {
@@ -619,16 +650,26 @@ enc_train_main(int argc, char *argv[])
 		cli_error("%s: no training records", data);
 		exit(CLI_EXIT_DATA);
 	}
-	if (!resume)
+	if (!resume && !vocab_given)
 		cfg.vocab_size = (int)hdr.vocab_size;
 	else if (hdr.vocab_size > (uint32_t)cfg.vocab_size)
 		cli_usage_error("the data's vocabulary (%u) is larger than the "
-		    "checkpoint model's (%d)", hdr.vocab_size, cfg.vocab_size);
+		    "%s model's (%d)", hdr.vocab_size, resume ? "checkpoint" :
+		    "config", cfg.vocab_size);
 	if (!T)
 		T = cfg.n_ctx;
 	if (T > cfg.n_ctx)
 		cli_usage_error("--seq-len %d is longer than the model's "
 		    "context (%d)", T, cfg.n_ctx);
+	if (batch_tokens) {
+		if (batch_tokens % ((long long)B * T) != 0)
+			cli_usage_error("--batch-tokens %lld is not a multiple "
+			    "of batch * seq-len = %d", batch_tokens, B * T);
+		accum = (int)(batch_tokens / ((long long)B * T));
+	}
+	if (accum % dist_size() != 0)
+		cli_usage_error("%d ranks share the %d micro-batches of a step: "
+		    "make --accum a multiple of the ranks", dist_size(), accum);
 	r.head = cfg.head;
 	hname = cfg.head == BERT_HEAD_SOP ? "sop" : "nsp";
 	r.dynamic = dyn_opt || cfg.head == BERT_HEAD_NONE ||
