@@ -84,9 +84,8 @@ struct ft {
 	int32_t *tok, *lab, *len, *y, cls, sep;
 	uint8_t *seg;
 	struct rowinfo *ri;
-	float *w, *b, *gw, *gb, *mw, *vw, *mb, *vb;	/* head + AdamW */
+	struct ft_head hd;
 	float *logit, *dfin;
-	uint64_t t;
 };
 
 /* Row i of the batch from example e (see the header for the layout). */
@@ -158,32 +157,6 @@ answer_fits(struct ft *f, const struct ft_example *e)
 	return e->ans_last < (size_t)f->T - 3 - na;
 }
 
-/* Head scores of row i at position p: the K logits (cls) or the start and
- * end scores (span, K = 2). */
-static void
-head_scores(const struct ft *f, const float *x, float *out)
-{
-	for (int k = 0; k < f->K; k++) {
-		float s = f->b[k];
-		for (int d = 0; d < f->H; d++)
-			s += f->w[k * f->H + d] * x[d];
-		out[k] = s;
-	}
-}
-
-/* Head gradient: dout (K) at hidden state x, into gw/gb and dx. */
-static void
-head_backward(struct ft *f, const float *x, const float *dout, float *dx)
-{
-	for (int k = 0; k < f->K; k++) {
-		f->gb[k] += dout[k];
-		for (int d = 0; d < f->H; d++) {
-			f->gw[k * f->H + d] += dout[k] * x[d];
-			dx[d] += dout[k] * f->w[k * f->H + d];
-		}
-	}
-}
-
 /* Classification forward (and head backward); returns rows right. */
 static int
 cls_rows(struct ft *f, const float *h, int got, double *loss, int train)
@@ -194,7 +167,7 @@ cls_rows(struct ft *f, const float *h, int got, double *loss, int train)
 		const float *x = h + (size_t)i * f->T * H;
 		float *lg = f->logit + (size_t)i * K, d[1000];
 		int best = 0;
-		head_scores(f, x, lg);
+		ft_head_scores(&f->hd, x, lg);
 		for (int k = 1; k < K; k++)
 			if (lg[k] > lg[best])
 				best = k;
@@ -202,7 +175,7 @@ cls_rows(struct ft *f, const float *h, int got, double *loss, int train)
 		*loss += ft_softmax_ce(lg, K, f->y[i], 1.0 / got, train ? d :
 		    NULL);
 		if (train)
-			head_backward(f, x, d, f->dfin + (size_t)i * f->T * H);
+			ft_head_backward(&f->hd, x, d, f->dfin + (size_t)i * f->T * H);
 	}
 	return correct;
 }
@@ -229,7 +202,7 @@ span_rows(struct ft *f, const float *h, int got, double *loss, long *n,
 		pred[2 * i] = pred[2 * i + 1] = -1;
 		for (int p = c0; p < c1; p++) {
 			float two[2];
-			head_scores(f, h + ((size_t)i * T + p) * H, two);
+			ft_head_scores(&f->hd, h + ((size_t)i * T + p) * H, two);
 			sc[p] = two[0];
 			sc[T + p] = two[1];
 		}
@@ -252,7 +225,7 @@ span_rows(struct ft *f, const float *h, int got, double *loss, long *n,
 			continue;
 		for (int p = c0; p < c1; p++) {
 			float d[2] = { dsc[p], dsc[T + p] };
-			head_backward(f, h + ((size_t)i * T + p) * H, d,
+			ft_head_backward(&f->hd, h + ((size_t)i * T + p) * H, d,
 			    f->dfin + ((size_t)i * T + p) * H);
 		}
 	}
@@ -437,20 +410,11 @@ enc_finetune_main(int argc, char *argv[])
 	f.y = xmalloc(sizeof(int32_t) * f.B);
 	f.ri = xmalloc(sizeof(*f.ri) * f.B);
 	pred = xmalloc(sizeof(int) * 2 * f.B);
-	f.w = xcalloc((size_t)f.K * f.H, sizeof(float));
-	f.gw = xcalloc((size_t)f.K * f.H, sizeof(float));
-	f.mw = xcalloc((size_t)f.K * f.H, sizeof(float));
-	f.vw = xcalloc((size_t)f.K * f.H, sizeof(float));
-	f.b = xcalloc((size_t)f.K, sizeof(float));
-	f.gb = xcalloc((size_t)f.K, sizeof(float));
-	f.mb = xcalloc((size_t)f.K, sizeof(float));
-	f.vb = xcalloc((size_t)f.K, sizeof(float));
 	f.logit = xmalloc(sizeof(float) * (f.B * f.K > 4 * f.T ? f.B * f.K :
 	    4 * f.T));
 	f.dfin = xmalloc(sizeof(float) * f.B * f.T * f.H);
 	nn_rng_seed(&r, o.seed);
-	for (size_t i = 0; i < (size_t)f.K * f.H; i++)
-		f.w[i] = (float)(0.02 * nn_rng_normal(&r));
+	ft_head_init(&f.hd, f.K, f.H, &r);
 	/* Training examples in use: span ones whose answer fits. */
 	order = xmalloc(sizeof(uint32_t) * tr.n);
 	for (size_t i = 0; i < tr.n; i++)
@@ -500,9 +464,7 @@ enc_finetune_main(int argc, char *argv[])
 			struct bert_loss l;
 			double loss = 0, norm;
 			long nspan = 0;
-			float lrs = (float)(step < o.warmup ? o.lr * (step + 1) /
-			    o.warmup : o.lr * (double)(total - step) /
-			    (double)(total - (o.warmup < total ? o.warmup : 0)));
+			float lrs = ft_lr(o.lr, step, total, o.warmup);
 			for (int k = 0; k < got; k++)
 				fill_row(&f, k, &tr.e[order[i + k]], order[i + k]);
 			bert_forward(&f.m, &bt, 1, &l);
@@ -519,11 +481,7 @@ enc_finetune_main(int argc, char *argv[])
 			norm = bert_grad_norm(&f.m);
 			bert_adamw_step(&f.m, &aw, lrs, norm > 1.0 ?
 			    (float)(1.0 / (norm + 1e-6)) : 1.0f);
-			f.t++;
-			ft_adamw(f.w, f.gw, f.mw, f.vw, (size_t)f.K * f.H, lrs,
-			    f.t, 0.01f);
-			ft_adamw(f.b, f.gb, f.mb, f.vb, (size_t)f.K, lrs, f.t,
-			    0);
+			ft_head_step(&f.hd, lrs);
 			step++;
 			if (logf)
 				fprintf(logf, "{\"step\":%lld,\"epoch\":%lld,"
@@ -615,14 +573,7 @@ enc_finetune_main(int argc, char *argv[])
 	free(f.len);
 	free(f.y);
 	free(f.ri);
-	free(f.w);
-	free(f.gw);
-	free(f.mw);
-	free(f.vw);
-	free(f.b);
-	free(f.gb);
-	free(f.mb);
-	free(f.vb);
+	ft_head_release(&f.hd);
 	free(f.logit);
 	free(f.dfin);
 	return 0;

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "tokenizer.h"
+#include "nn/gpt.h"
 
 /* FT_TEXT: text-to-text lines {"input": S, "target": S} (T5); in
  * FT_TEXT_INPUTS, lines to decode, the target may be missing (has_b 0). */
@@ -68,9 +69,30 @@ double	ft_f1(const char *pred, const char *gold);
 double	ft_softmax_ce(const float *x, int n, int gold, double scale,
 	    float *dx);
 
-/* AdamW on a head's own parameters (b1 0.9, b2 0.999, eps 1e-8; step t from
- * 1); zeroes g. */
-void	ft_adamw(float *p, float *g, float *m, float *v, size_t n, float lr,
-	    uint64_t t, float wd);
+/*
+ * A fine-tuning head's own parameters: W (K, H) + b, their gradients and
+ * AdamW moments (b1 0.9, b2 0.999, eps 1e-8; weight decay 0.01 on W).
+ */
+struct ft_head {
+	int K, H;
+	float *w, *b, *gw, *gb, *mw, *vw, *mb, *vb;
+	uint64_t t;		/* AdamW steps taken */
+};
+
+/* W from N(0, 0.02) drawn from r, b zero.  Exits on out of memory. */
+void	ft_head_init(struct ft_head *h, int K, int H, struct nn_rng *r);
+/* out (K) = W x + b for a hidden state x (H). */
+void	ft_head_scores(const struct ft_head *h, const float *x, float *out);
+/* Backward of ft_head_scores with dout (K): into the head's gradients and,
+ * added, dx (H). */
+void	ft_head_backward(struct ft_head *h, const float *x, const float *dout,
+	    float *dx);
+/* One AdamW step at lr; zeroes the gradients. */
+void	ft_head_step(struct ft_head *h, float lr);
+void	ft_head_release(struct ft_head *h);
+
+/* The fine-tuning schedule: linear warm-up over warmup steps, then linear
+ * decay to 0 at total (step from 0). */
+float	ft_lr(double lr, long long step, long long total, long long warmup);
 
 #endif

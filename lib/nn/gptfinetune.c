@@ -29,9 +29,8 @@ struct gft {
 	int B, T, K, C;
 	int lm;			/* aux_lm > 0: the rows' next tokens are targets */
 	int32_t eos, *tok, *tgt, *last, *y;
-	float *w, *b, *gw, *gb, *mw, *vw, *mb, *vb;	/* head + AdamW */
+	struct ft_head hd;
 	float *dfin;
-	uint64_t t;
 };
 
 /* Row i from e; returns the number of LM targets in it. */
@@ -81,27 +80,15 @@ head(struct gft *f, int got, double *loss, int train)
 		size_t at = ((size_t)i * f->T + f->last[i]) * C;
 		const float *x = h + at;
 		int best = 0;
-		for (int k = 0; k < K; k++) {
-			float s = f->b[k];
-			for (int d = 0; d < C; d++)
-				s += f->w[k * C + d] * x[d];
-			lg[k] = s;
-			if (s > lg[best])
+		ft_head_scores(&f->hd, x, lg);
+		for (int k = 1; k < K; k++)
+			if (lg[k] > lg[best])
 				best = k;
-		}
 		correct += best == f->y[i];
 		*loss += ft_softmax_ce(lg, K, f->y[i], 1.0 / got, train ? dl :
 		    NULL);
-		if (!train)
-			continue;
-		for (int k = 0; k < K; k++) {
-			float g = dl[k];
-			f->gb[k] += g;
-			for (int d = 0; d < C; d++) {
-				f->gw[k * C + d] += g * x[d];
-				f->dfin[at + d] += g * f->w[k * C + d];
-			}
-		}
+		if (train)
+			ft_head_backward(&f->hd, x, dl, f->dfin + at);
 	}
 	return correct;
 }
@@ -179,18 +166,9 @@ gpt_finetune_main(const struct ft_opts *o)
 	f.tgt = xmalloc(sizeof(int32_t) * f.B * f.T);
 	f.last = xmalloc(sizeof(int32_t) * f.B);
 	f.y = xmalloc(sizeof(int32_t) * f.B);
-	f.w = xcalloc((size_t)f.K * f.C, sizeof(float));
-	f.gw = xcalloc((size_t)f.K * f.C, sizeof(float));
-	f.mw = xcalloc((size_t)f.K * f.C, sizeof(float));
-	f.vw = xcalloc((size_t)f.K * f.C, sizeof(float));
-	f.b = xcalloc((size_t)f.K, sizeof(float));
-	f.gb = xcalloc((size_t)f.K, sizeof(float));
-	f.mb = xcalloc((size_t)f.K, sizeof(float));
-	f.vb = xcalloc((size_t)f.K, sizeof(float));
 	f.dfin = xmalloc(sizeof(float) * f.B * f.T * f.C);
 	nn_rng_seed(&r, o->seed);
-	for (size_t i = 0; i < (size_t)f.K * f.C; i++)
-		f.w[i] = (float)(0.02 * nn_rng_normal(&r));
+	ft_head_init(&f.hd, f.K, f.C, &r);
 	order = xmalloc(sizeof(uint32_t) * tr.n);
 	for (size_t i = 0; i < tr.n; i++)
 		order[i] = (uint32_t)i;
@@ -221,10 +199,7 @@ gpt_finetune_main(const struct ft_opts *o)
 			    f.B;
 			double cls = 0, lm, norm;
 			long ntgt = 0;
-			float lrs = (float)(step < o->warmup ? o->lr *
-			    (step + 1) / o->warmup : o->lr * (double)(total -
-			    step) / (double)(total - (o->warmup < total ?
-			    o->warmup : 0)));
+			float lrs = ft_lr(o->lr, step, total, o->warmup);
 			for (int k = 0; k < got; k++)
 				ntgt += fill_row(&f, k, &tr.e[order[i + k]]);
 			/* Without the LM term every target is -1 (no
@@ -239,11 +214,7 @@ gpt_finetune_main(const struct ft_opts *o)
 			norm = gpt_grad_norm(&f.m);
 			gpt_adamw_step(&f.m, &aw, lrs, norm > 1.0 ?
 			    (float)(1.0 / (norm + 1e-6)) : 1.0f);
-			f.t++;
-			ft_adamw(f.w, f.gw, f.mw, f.vw, (size_t)f.K * f.C, lrs,
-			    f.t, 0.01f);
-			ft_adamw(f.b, f.gb, f.mb, f.vb, (size_t)f.K, lrs, f.t,
-			    0);
+			ft_head_step(&f.hd, lrs);
 			step++;
 			if (logf)
 				fprintf(logf, "{\"step\":%lld,\"epoch\":%lld,"
@@ -287,14 +258,7 @@ gpt_finetune_main(const struct ft_opts *o)
 	free(f.tgt);
 	free(f.last);
 	free(f.y);
-	free(f.w);
-	free(f.gw);
-	free(f.mw);
-	free(f.vw);
-	free(f.b);
-	free(f.gb);
-	free(f.mb);
-	free(f.vb);
+	ft_head_release(&f.hd);
 	free(f.dfin);
 	return 0;
 }
