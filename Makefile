@@ -78,10 +78,13 @@ $(BUILD)/libnn.a: $(NN_OBJ)
 	$(say) AR $@
 	$(Q)ar rcs $@ $(if $^,$^,$(BUILD)/.deps-ok)
 
-$(BIN)/%: cmd/%.c $(BUILD)/libptk.a $(BUILD)/libnn.a $(wildcard lib/*.h lib/nn/*.h)
+# A program is cmd/PROG.c, plus cmd/PROG/*.c when it has such a folder
+# (train: one file per subcommand and model family).
+.SECONDEXPANSION:
+$(BIN)/%: cmd/%.c $$(wildcard cmd/%/*.c cmd/%/*.h) $(BUILD)/libptk.a $(BUILD)/libnn.a $(wildcard lib/*.h lib/nn/*.h)
 	@mkdir -p $(@D)
 	$(say) LD $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(BLAS_CFLAGS) -Icmd/$* $(LDFLAGS) -o $@ $< $(wildcard cmd/$*/*.c) $(LIBS)
 
 $(BIN)/%: scripts/bin/%
 	@mkdir -p $(@D)

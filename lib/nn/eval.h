@@ -88,7 +88,5 @@ void	nn_task_release(struct nn_task *t);
 void	nn_pick_shots(uint64_t seed, size_t i, size_t npool, long self,
 	    int k, size_t *out);
 
-/* Entry point of "train eval" (argv[0] is "eval"). */
-int	train_eval_main(int argc, char *argv[]);
 
 #endif

@@ -20,7 +20,7 @@
 #include "tokenizer.h"
 #include "xalloc.h"
 #include "nn/ckpt.h"
-#include "nn/finetune.h"
+#include "train.h"
 #include "nn/ftdata.h"
 #include "nn/gpt.h"
 

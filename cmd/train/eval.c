@@ -15,7 +15,7 @@
 #include "cli.h"
 #include "json.h"
 #include "nn/ckpt.h"
-#include "nn/enctrain.h"
+#include "train.h"
 #include "nn/eval.h"
 #include "tokenizer.h"
 #include "xalloc.h"
@@ -369,7 +369,7 @@ train_eval_main(int argc, char *argv[])
 	if (optind < argc)
 		cli_usage_error("unexpected operand '%s'", argv[optind]);
 	omp_set_num_threads(cli_jobs(&c));
-	ck = enc_ckpt_path(ckarg);
+	ck = train_ckpt_path(ckarg);
 	if ((rc = ckpt_read_config(ck, &cfg, err, sizeof(err))) != 0) {
 		cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) : err);
 		return cli_exit_code(rc);

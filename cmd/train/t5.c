@@ -18,7 +18,7 @@
 #include "nn/ftdata.h"
 #include "nn/t5.h"
 #include "nn/t5ckpt.h"
-#include "nn/t5train.h"
+#include "train.h"
 #include "tokenizer.h"
 #include "tokrec.h"
 #include "xalloc.h"

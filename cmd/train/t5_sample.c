@@ -14,7 +14,7 @@
 #include "xalloc.h"
 #include "nn/ftdata.h"
 #include "nn/t5ckpt.h"
-#include "nn/t5train.h"
+#include "train.h"
 
 #define T5_SAMPLE_MAX_IN 256
 

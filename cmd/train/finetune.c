@@ -31,8 +31,7 @@
 #include "xalloc.h"
 #include "nn/bert.h"
 #include "nn/ckpt.h"
-#include "nn/enctrain.h"
-#include "nn/finetune.h"
+#include "train.h"
 #include "nn/ftdata.h"
 
 enum {
@@ -338,7 +337,7 @@ enc_finetune_main(int argc, char *argv[])
 	if (optind < argc)
 		cli_usage_error("unexpected operand '%s'", argv[optind]);
 	omp_set_num_threads(cli_jobs(&o.c));
-	ck = enc_ckpt_path(o.ckpt);
+	ck = train_ckpt_path(o.ckpt);
 	if (ckpt_is_gpt(ck) == 1) {
 		if (task != FT_CLS)
 			cli_usage_error("%s: a GPT checkpoint fine-tunes for "

@@ -25,7 +25,7 @@
 #include "nn/bert.h"
 #include "nn/ckpt.h"
 #include "nn/dist.h"
-#include "nn/enctrain.h"
+#include "train.h"
 
 enum {
 	OPT_VAL = CLI_OPT_FIRST_PROGRAM_OPT, OPT_VAL_FRACTION, OPT_LR,
@@ -423,19 +423,6 @@ json_num(FILE *f, const char *k, double v)
 		fprintf(f, ",\"%s\":%.6g", k, v);
 }
 
-/* PATH itself, or PATH/latest's content when PATH is a folder; exits 3 on error. */
-char *
-enc_ckpt_path(const char *path)
-{
-	char err[1024], *p = ckpt_resolve(path, err, sizeof(err));
-
-	if (p == NULL) {
-		cli_error("%s", err);
-		exit(CLI_EXIT_IO);
-	}
-	return p;
-}
-
 /* DIR/step-NNNNNNNN.ckpt, then DIR/latest naming it. */
 static void
 save(struct run *r, const char *dir, uint64_t step)
@@ -565,7 +552,7 @@ enc_train_main(int argc, char *argv[])
 	if (resume) {
 		struct bert_config cc;
 		int rc;
-		ck = enc_ckpt_path(resume);
+		ck = train_ckpt_path(resume);
 		if ((rc = bert_ckpt_read_config(ck, &cc, err,
 		    sizeof(err))) != 0) {
 			cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) :
@@ -875,6 +862,5 @@ enc_train_main(int argc, char *argv[])
 	free(r.mtok);
 	free(r.mlab);
 	free(r.perm);
-	dist_finish();
 	return 0;
 }
