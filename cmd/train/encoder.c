@@ -27,43 +27,14 @@
 #include "nn/dist.h"
 #include "train.h"
 
-enum {
-	OPT_VAL = CLI_OPT_FIRST_PROGRAM_OPT, OPT_VAL_FRACTION, OPT_LR,
-	OPT_MIN_LR, OPT_WARMUP, OPT_SCHEDULE, OPT_DECAY_STEPS, OPT_WD,
-	OPT_BETA2, OPT_CLIP, OPT_EVAL_EVERY, OPT_EVAL_BATCHES, OPT_LOG,
-	OPT_SEED, OPT_SHARE, OPT_MASK_PROB, OPT_DYNAMIC, OPT_ACCUM, OPT_OUT, OPT_BATCH_TOKENS,
-	OPT_SAVE_EVERY, OPT_RESUME,
-};
+enum { OPT_SHARE = TRAIN_OPT_FAMILY, OPT_MASK_PROB, OPT_DYNAMIC, OPT_ACCUM };
 
 static const struct option longopts[] = {
-	CLI_LONGOPTS,
-	{ "batch", required_argument, NULL, 'B' },
-	{ "data", required_argument, NULL, 'd' },
-	{ "model", required_argument, NULL, 'm' },
-	{ "steps", required_argument, NULL, 'n' },
-	{ "seq-len", required_argument, NULL, 'T' },
-	{ "val", required_argument, NULL, OPT_VAL },
-	{ "val-fraction", required_argument, NULL, OPT_VAL_FRACTION },
+	TRAIN_LONGOPTS,
 	{ "accum", required_argument, NULL, OPT_ACCUM },
-	{ "batch-tokens", required_argument, NULL, OPT_BATCH_TOKENS },
-	{ "lr", required_argument, NULL, OPT_LR },
-	{ "min-lr", required_argument, NULL, OPT_MIN_LR },
-	{ "warmup", required_argument, NULL, OPT_WARMUP },
-	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
-	{ "decay-steps", required_argument, NULL, OPT_DECAY_STEPS },
-	{ "weight-decay", required_argument, NULL, OPT_WD },
-	{ "beta2", required_argument, NULL, OPT_BETA2 },
-	{ "clip", required_argument, NULL, OPT_CLIP },
-	{ "eval-every", required_argument, NULL, OPT_EVAL_EVERY },
-	{ "eval-batches", required_argument, NULL, OPT_EVAL_BATCHES },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "share", required_argument, NULL, OPT_SHARE },
 	{ "mask-prob", required_argument, NULL, OPT_MASK_PROB },
 	{ "dynamic-mask", no_argument, NULL, OPT_DYNAMIC },
-	{ "out", required_argument, NULL, OPT_OUT },
-	{ "save-every", required_argument, NULL, OPT_SAVE_EVERY },
-	{ "resume", required_argument, NULL, OPT_RESUME },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -117,21 +88,9 @@ names_encoder(const char *path)
 int
 enc_wants(int argc, char *argv[])
 {
-	for (int i = 1; i < argc; i++) {
-		const char *v = NULL;
-		if ((strcmp(argv[i], "-m") == 0 ||
-		    strcmp(argv[i], "--model") == 0) && i + 1 < argc)
-			v = argv[i + 1];
-		else if (strncmp(argv[i], "--model=", 8) == 0)
-			v = argv[i] + 8;
-		else if (strncmp(argv[i], "-m", 2) == 0 && argv[i][2])
-			v = argv[i] + 2;
-		if (v && (bert_is_preset(v) || names_encoder(v)))
-			return 1;
-		if (strcmp(argv[i], "--") == 0)
-			break;
-	}
-	return 0;
+	const char *v = train_model_arg(argc, argv);
+
+	return v && (bert_is_preset(v) || names_encoder(v));
 }
 
 /* ---- records ---- */
@@ -455,18 +414,16 @@ int
 enc_train_main(int argc, char *argv[])
 {
 	struct cli_common c = CLI_COMMON_INIT;
-	const char *data = NULL, *val = NULL, *model = NULL, *logp = NULL;
-	const char *schedule = "cosine", *share = NULL, *hname;
-	const char *out = NULL, *resume = NULL;
-	long long save_every = 0, start = 0;
+	/* BERT's defaults where they differ from GPT's. */
+	struct train_common tc = { .B = 8, .steps = -1, .eval_every = 100,
+	    .eval_batches = 20, .decay_steps = -1, .lr = 1e-4, .min_lr = -1,
+	    .wd = 0.01, .beta2 = 0.999, .clip = 1.0, .val_fraction = 0.05,
+	    .schedule = "cosine", .seed = 1337 };
+	const char *share = NULL, *hname;
+	long long start = 0;
 	char *ck = NULL;
-	long long steps = -1, warmup = 0, decay = -1, eval_every = 100;
-	long long eval_batches = 20;
-	double lr = 1e-4, min_lr = -1, wd = 0.01, beta2 = 0.999, clip = 1.0;
-	double val_fraction = 0.05, mask_prob = 0.15;
-	unsigned long long seed = 1337;
-	int B = 8, T = 0, accum = 1, dyn_opt = 0, ch, progress, vocab_given = 0;
-	long long batch_tokens = 0;
+	double mask_prob = 0.15;
+	int accum = 1, dyn_opt = 0, ch, progress, vocab_given = 0;
 	struct bert_config cfg;
 	struct tok_header hdr;
 	struct shardset *set = NULL;
@@ -480,79 +437,43 @@ enc_train_main(int argc, char *argv[])
 
 	cli_init(argv, "usage: train --model bert-tiny|roberta-tiny|"
 	    "albert-tiny --data PATH --steps N [options]", help);
-	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "B:d:m:n:T:",
-	    longopts, NULL)) != -1) {
-		if (cli_common_opt(&c, ch, optarg))
+	while ((ch = getopt_long(argc, argv, TRAIN_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (cli_common_opt(&c, ch, optarg) ||
+		    train_common_opt(&tc, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'B': B = (int)cli_num(optarg, "--batch", 1, 65536); break;
-		case 'd': data = optarg; break;
-		case 'm': model = optarg; break;
-		case 'n': steps = cli_num(optarg, "--steps", 1, 1LL << 40); break;
-		case 'T': T = (int)cli_num(optarg, "--seq-len", 2, 65536); break;
-		case OPT_VAL: val = optarg; break;
-		case OPT_VAL_FRACTION:
-			val_fraction = cli_real(optarg, "--val-fraction", 0, 0.5);
-			break;
 		case OPT_ACCUM: accum = (int)cli_num(optarg, "--accum", 1, 65536); break;
-		case OPT_BATCH_TOKENS:
-			batch_tokens = cli_num(optarg, "--batch-tokens", 1,
-			    1LL << 40);
-			break;
-		case OPT_LR: lr = cli_real(optarg, "--lr", 0, 10); break;
-		case OPT_MIN_LR: min_lr = cli_real(optarg, "--min-lr", 0, 10); break;
-		case OPT_WARMUP: warmup = cli_num(optarg, "--warmup", 0, 1LL << 40); break;
-		case OPT_SCHEDULE: schedule = optarg; break;
-		case OPT_DECAY_STEPS:
-			decay = cli_num(optarg, "--decay-steps", 0, 1LL << 40);
-			break;
-		case OPT_WD: wd = cli_real(optarg, "--weight-decay", 0, 10); break;
-		case OPT_BETA2: beta2 = cli_real(optarg, "--beta2", 0, 0.999999); break;
-		case OPT_CLIP: clip = cli_real(optarg, "--clip", 0, 1e9); break;
-		case OPT_EVAL_EVERY:
-			eval_every = cli_num(optarg, "--eval-every", 0, 1LL << 40);
-			break;
-		case OPT_EVAL_BATCHES:
-			eval_batches = cli_num(optarg, "--eval-batches", 1, 1LL << 30);
-			break;
-		case OPT_LOG: logp = optarg; break;
-		case OPT_SEED: seed = (unsigned long long)cli_num(optarg,
-		    "--seed", 0, (long long)((~0ULL) >> 1)); break;
 		case OPT_SHARE: share = optarg; break;
 		case OPT_MASK_PROB:
 			mask_prob = cli_real(optarg, "--mask-prob", 0, 1);
 			break;
 		case OPT_DYNAMIC: dyn_opt = 1; break;
-		case OPT_OUT: out = optarg; break;
-		case OPT_SAVE_EVERY:
-			save_every = cli_num(optarg, "--save-every", 1, 1LL << 40);
-			break;
-		case OPT_RESUME: resume = optarg; break;
 		default: cli_usage_error("unknown option");
 		}
 	}
 	if (optind < argc)
 		cli_usage_error("encoder models read --data, not operands");
-	if (!model)
+	if (!tc.model)
 		cli_usage_error("--model is required");
-	if (bert_config_preset(&cfg, model) != 0) {
+	if (bert_config_preset(&cfg, tc.model) != 0) {
 		/* A JSON config file (enc_wants() found it names a preset). */
 		struct buf b = BUF_INIT;
-		if (tok_read_file(model, 1 << 20, &b, err, sizeof(err)) != 0)
+		if (tok_read_file(tc.model, 1 << 20, &b, err, sizeof(err)) != 0)
 			cli_usage_error("%s", err);
 		if (bert_config_parse(&cfg, b.p, b.len, &vocab_given, err,
 		    sizeof(err)) != 0)
-			cli_usage_error("%s: %s", model, err);
+			cli_usage_error("%s: %s", tc.model, err);
 		buf_release(&b);
 	}
-	if (!data)
+	if (!tc.data)
 		cli_usage_error("--data is required");
-	if (steps < 0)
+	if (tc.steps < 0)
 		cli_usage_error("--steps is required");
-	if (resume) {
+	if (tc.resume) {
 		struct bert_config cc;
 		int rc;
-		ck = train_ckpt_path(resume);
+		ck = train_ckpt_path(tc.resume);
 		if ((rc = bert_ckpt_read_config(ck, &cc, err,
 		    sizeof(err))) != 0) {
 			cli_error("%s: %s", ck, rc == NN_EIO ? strerror(errno) :
@@ -561,40 +482,40 @@ enc_train_main(int argc, char *argv[])
 		}
 		if (cc.head != cfg.head)
 			cli_usage_error("%s: the checkpoint is not a %s model",
-			    ck, model);
+			    ck, tc.model);
 		cfg = cc;
 	}
-	if (out && mkdir(out, 0777) != 0 && errno != EEXIST) {
-		cli_error("%s: %s", out, strerror(errno));
+	if (tc.out && mkdir(tc.out, 0777) != 0 && errno != EEXIST) {
+		cli_error("%s: %s", tc.out, strerror(errno));
 		exit(CLI_EXIT_IO);
 	}
-	if (share && !resume) {
+	if (share && !tc.resume) {
 		int s = bert_share_parse(share);
 		if (s < 0)
 			cli_usage_error("--share: all, attention, ffn or none");
 		cfg.share = s;
 	}
 	memset(&sched, 0, sizeof(sched));
-	if (lr_sched_parse(schedule, &sched.kind) != 0)
+	if (lr_sched_parse(tc.schedule, &sched.kind) != 0)
 		cli_usage_error("--schedule: cosine, linear, wsd or constant");
-	sched.lr = (float)lr;
-	sched.min_lr = (float)(min_lr < 0 ? lr / 10 : min_lr);
-	sched.warmup = warmup;
-	sched.total = steps;
-	sched.decay = decay < 0 ? steps / 10 : decay;
+	sched.lr = (float)tc.lr;
+	sched.min_lr = (float)(tc.min_lr < 0 ? tc.lr / 10 : tc.min_lr);
+	sched.warmup = tc.warmup;
+	sched.total = tc.steps;
+	sched.decay = tc.decay_steps < 0 ? tc.steps / 10 : tc.decay_steps;
 	sched.decay_start = -1;
-	aw.beta2 = (float)beta2;
-	aw.weight_decay = (float)wd;
+	aw.beta2 = (float)tc.beta2;
+	aw.weight_decay = (float)tc.wd;
 	omp_set_num_threads(cli_jobs(&c));
 	progress = cli_show_progress(&c) && dist_rank() == 0;
 
 	memset(&r, 0, sizeof(r));
-	if (stat(data, &st) != 0) {
-		cli_error("%s: %s", data, strerror(errno));
+	if (stat(tc.data, &st) != 0) {
+		cli_error("%s: %s", tc.data, strerror(errno));
 		exit(CLI_EXIT_IO);
 	}
 	if (S_ISDIR(st.st_mode)) {
-		int rc = shardset_open(&set, data, 0, cli_jobs(&c));
+		int rc = shardset_open(&set, tc.data, 0, cli_jobs(&c));
 		if (rc < 0) {
 			cli_error("%s", shardset_errmsg(set));
 			shardset_free(set);
@@ -602,30 +523,30 @@ enc_train_main(int argc, char *argv[])
 		}
 		if (shardset_format(set) != SHARD_FMT_PTK) {
 			cli_error("%s: encoder models need ptk shards (records "
-			    "with labels and segments)", data);
+			    "with labels and segments)", tc.data);
 			exit(CLI_EXIT_DATA);
 		}
 		hdr = *shardset_header(set);
 		r.tr.set = set;
 		r.tr.split = SHARD_TRAIN;
 		r.tr.n = shardset_records(set, SHARD_TRAIN);
-		r.tr.name = data;
-		if (!val && shardset_records(set, SHARD_VAL) > 0) {
+		r.tr.name = tc.data;
+		if (!tc.val && shardset_records(set, SHARD_VAL) > 0) {
 			r.va.set = set;
 			r.va.split = SHARD_VAL;
 			r.va.n = shardset_records(set, SHARD_VAL);
-			r.va.name = data;
+			r.va.name = tc.data;
 		}
 	} else {
-		recs_load(&r.tr, data, &hdr);
+		recs_load(&r.tr, tc.data, &hdr);
 	}
-	if (val) {
+	if (tc.val) {
 		struct tok_header vh;
-		recs_load(&r.va, val, &vh);
+		recs_load(&r.va, tc.val, &vh);
 		if (vh.vocab_size > hdr.vocab_size)
 			hdr.vocab_size = vh.vocab_size;
-	} else if (r.va.n == 0 && val_fraction > 0) {
-		uint64_t nv = (uint64_t)(r.tr.n * val_fraction);
+	} else if (r.va.n == 0 && tc.val_fraction > 0) {
+		uint64_t nv = (uint64_t)(r.tr.n * tc.val_fraction);
 		if (nv >= 1 && nv < r.tr.n) {
 			r.va = r.tr;
 			r.va.first = r.tr.n - nv;
@@ -634,25 +555,28 @@ enc_train_main(int argc, char *argv[])
 		}
 	}
 	if (r.tr.n == 0) {
-		cli_error("%s: no training records", data);
+		cli_error("%s: no training records", tc.data);
 		exit(CLI_EXIT_DATA);
 	}
-	if (!resume && !vocab_given)
+	if (!tc.resume && !vocab_given)
 		cfg.vocab_size = (int)hdr.vocab_size;
 	else if (hdr.vocab_size > (uint32_t)cfg.vocab_size)
 		cli_usage_error("the data's vocabulary (%u) is larger than the "
-		    "%s model's (%d)", hdr.vocab_size, resume ? "checkpoint" :
+		    "%s model's (%d)", hdr.vocab_size, tc.resume ? "checkpoint" :
 		    "config", cfg.vocab_size);
-	if (!T)
-		T = cfg.n_ctx;
-	if (T > cfg.n_ctx)
+	if (tc.T_given && tc.T < 2)
+		cli_usage_error("--seq-len: at least 2 for an encoder");
+	if (!tc.T)
+		tc.T = cfg.n_ctx;
+	if (tc.T > cfg.n_ctx)
 		cli_usage_error("--seq-len %d is longer than the model's "
-		    "context (%d)", T, cfg.n_ctx);
-	if (batch_tokens) {
-		if (batch_tokens % ((long long)B * T) != 0)
+		    "context (%d)", tc.T, cfg.n_ctx);
+	if (tc.batch_tokens) {
+		if (tc.batch_tokens % ((long long)tc.B * tc.T) != 0)
 			cli_usage_error("--batch-tokens %lld is not a multiple "
-			    "of batch * seq-len = %d", batch_tokens, B * T);
-		accum = (int)(batch_tokens / ((long long)B * T));
+			    "of batch * seq-len = %d", tc.batch_tokens,
+			    tc.B * tc.T);
+		accum = (int)(tc.batch_tokens / ((long long)tc.B * tc.T));
 	}
 	if (accum % dist_size() != 0)
 		cli_usage_error("%d ranks share the %d micro-batches of a step: "
@@ -664,12 +588,12 @@ enc_train_main(int argc, char *argv[])
 	if (hdr.kind != TOK_KIND_MASKED && hdr.kind != TOK_KIND_PAIR &&
 	    hdr.kind != TOK_KIND_SEQ) {
 		cli_error("%s: %s records; encoder models read masked, pair "
-		    "or seq records", data, tok_kind_name(hdr.kind));
+		    "or seq records", tc.data, tok_kind_name(hdr.kind));
 		exit(CLI_EXIT_DATA);
 	}
 	if (r.head && hdr.kind == TOK_KIND_SEQ) {
 		cli_error("%s: seq records have no %s label: make pairs with "
-		    "%s first", data, hname, r.head == BERT_HEAD_SOP ?
+		    "%s first", tc.data, hname, r.head == BERT_HEAD_SOP ?
 		    "sop-pair" : "nsp-pair");
 		exit(CLI_EXIT_DATA);
 	}
@@ -677,39 +601,39 @@ enc_train_main(int argc, char *argv[])
 	if (r.dynamic) {
 		if (hdr.special[TOK_MASK] < 0) {
 			cli_error("%s: the header names no [MASK] token, needed "
-			    "for masking in-process", data);
+			    "for masking in-process", tc.data);
 			exit(CLI_EXIT_DATA);
 		}
 		mask_vocab_init(&r.mv, hdr.vocab_size,
 		    (uint32_t)hdr.special[TOK_MASK], &hdr);
 		if (mask_vocab_done(&r.mv) != 0) {
-			cli_error("%s: every token is special", data);
+			cli_error("%s: every token is special", tc.data);
 			exit(CLI_EXIT_DATA);
 		}
 		r.mo.prob = mask_prob;
 		r.mo.mask_frac = 0.8;
 		r.mo.random_frac = 0.1;
 		r.mo.ngram = 1;
-		r.mo.seed = seed;
-		mask_scratch_reserve(&r.ms, (size_t)T);
+		r.mo.seed = tc.seed;
+		mask_scratch_reserve(&r.ms, (size_t)tc.T);
 	}
 	if (bert_config_check(&cfg, err, sizeof(err)) != 0)
 		cli_usage_error("model: %s", err);
-	if (bert_init(&r.m, &cfg, B, T, 1) != 0) {
+	if (bert_init(&r.m, &cfg, tc.B, tc.T, 1) != 0) {
 		cli_error("out of memory for the model");
 		exit(CLI_EXIT_IO);
 	}
-	bert_init_weights(&r.m, seed);
-	r.B = B;
-	r.T = T;
-	r.seed = seed;
-	r.tok = xmalloc(sizeof(int32_t) * B * T);
-	r.lab = xmalloc(sizeof(int32_t) * B * T);
-	r.seg = xmalloc((size_t)B * T);
-	r.len = xmalloc(sizeof(int32_t) * B);
-	r.cls = xmalloc(sizeof(int32_t) * B);
-	r.mtok = xmalloc(sizeof(uint32_t) * T);
-	r.mlab = xmalloc(sizeof(int32_t) * T);
+	bert_init_weights(&r.m, tc.seed);
+	r.B = tc.B;
+	r.T = tc.T;
+	r.seed = tc.seed;
+	r.tok = xmalloc(sizeof(int32_t) * tc.B * tc.T);
+	r.lab = xmalloc(sizeof(int32_t) * tc.B * tc.T);
+	r.seg = xmalloc((size_t)tc.B * tc.T);
+	r.len = xmalloc(sizeof(int32_t) * tc.B);
+	r.cls = xmalloc(sizeof(int32_t) * tc.B);
+	r.mtok = xmalloc(sizeof(uint32_t) * tc.T);
+	r.mlab = xmalloc(sizeof(int32_t) * tc.T);
 	r.perm = xmalloc(sizeof(uint32_t) * r.tr.n);
 	shuffle(&r);
 	if (ck) {
@@ -730,23 +654,23 @@ enc_train_main(int argc, char *argv[])
 		shuffle(&r);
 		r.idx = pos[2];
 	}
-	if (logp && dist_rank() == 0 && !(logf = fopen(logp, ck ? "a" :
+	if (tc.logp && dist_rank() == 0 && !(logf = fopen(tc.logp, ck ? "a" :
 	    "w"))) {
-		cli_error("%s: %s", logp, strerror(errno));
+		cli_error("%s: %s", tc.logp, strerror(errno));
 		exit(CLI_EXIT_IO);
 	}
 	if (!c.quiet && dist_rank() == 0) {
 		char cj[512];
 		bert_config_json(&cfg, cj, sizeof(cj));
 		fprintf(stderr, "train: %s %.2fM parameters, %llu training "
-		    "records, %llu validation, %s masks\ntrain: %s\n", model,
+		    "records, %llu validation, %s masks\ntrain: %s\n", tc.model,
 		    (double)r.m.nparams / 1e6,
 		    (unsigned long long)r.tr.n, (unsigned long long)r.va.n,
 		    r.dynamic ? "in-process (every epoch)" : "the records'",
 		    cj);
 	}
 	t0 = now();
-	for (long long s = start; s < steps; s++) {
+	for (long long s = start; s < tc.steps; s++) {
 		double mlm = 0, cl = 0, norm, t1 = now();
 		double cc = 0, cn = 0, mlm_k = 0;
 		float lrs, scale = 1;
@@ -758,7 +682,7 @@ enc_train_main(int argc, char *argv[])
 			next_batch(&r, mine);
 			if (!mine)
 				continue;
-			bt = batch_of(&r, B);
+			bt = batch_of(&r, tc.B);
 			bert_forward(&r.m, &bt, 1.0f / accum, &l);
 			bert_backward(&r.m);
 			if (l.mlm_n) {
@@ -778,17 +702,17 @@ enc_train_main(int argc, char *argv[])
 			cn = st[4];
 		}
 		norm = bert_grad_norm(&r.m);
-		if (clip > 0 && norm > clip)
-			scale = (float)(clip / (norm + 1e-6));
+		if (tc.clip > 0 && norm > tc.clip)
+			scale = (float)(tc.clip / (norm + 1e-6));
 		lrs = lr_at(&sched, (long)s);
 		bert_adamw_step(&r.m, &aw, lrs, scale);
 		mlm = mlm_k ? mlm / mlm_k : NAN;
 		cl = cn ? cl / accum : NAN;
-		int do_eval = r.va.n && eval_every &&
-		    ((s + 1) % eval_every == 0 || s + 1 == steps);
+		int do_eval = r.va.n && tc.eval_every &&
+		    ((s + 1) % tc.eval_every == 0 || s + 1 == tc.steps);
 		double vm = NAN, vc = NAN, va = NAN, dt = now() - t1;
 		if (do_eval)
-			evaluate(&r, (long)eval_batches, &vm, &vc, &va);
+			evaluate(&r, (long)tc.eval_batches, &vm, &vc, &va);
 		if (logf) {
 			fprintf(logf, "{\"step\":%lld", s + 1);
 			json_num(logf, "loss", (isfinite(mlm) ? mlm : 0) +
@@ -820,24 +744,24 @@ enc_train_main(int argc, char *argv[])
 			}
 			fputs("}\n", logf);
 			if (ferror(logf)) {
-				cli_error("%s: %s", logp, strerror(errno));
+				cli_error("%s: %s", tc.logp, strerror(errno));
 				exit(CLI_EXIT_IO);
 			}
 		}
-		if (out && ((save_every && (s + 1) % save_every == 0) ||
-		    s + 1 == steps))
-			save(&r, out, (uint64_t)s + 1);
+		if (tc.out && ((tc.save_every && (s + 1) % tc.save_every == 0) ||
+		    s + 1 == tc.steps))
+			save(&r, tc.out, (uint64_t)s + 1);
 		if (progress)
 			fprintf(stderr, "\rtrain: step %lld/%lld mlm %.4f%s",
-			    s + 1, steps, mlm, do_eval ? " (eval)" : "");
+			    s + 1, tc.steps, mlm, do_eval ? " (eval)" : "");
 	}
 	if (progress)
 		fputc('\n', stderr);
 	if (!c.quiet && dist_rank() == 0)
-		fprintf(stderr, "train: %lld steps in %.1f s\n", steps - start,
+		fprintf(stderr, "train: %lld steps in %.1f s\n", tc.steps - start,
 		    now() - t0);
 	if (logf && fclose(logf) != 0) {
-		cli_error("%s: %s", logp, strerror(errno));
+		cli_error("%s: %s", tc.logp, strerror(errno));
 		exit(CLI_EXIT_IO);
 	}
 	bert_release(&r.m);

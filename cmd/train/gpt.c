@@ -22,40 +22,12 @@
 #include "nn/trainer.h"
 #include "train.h"
 
-enum {
-	OPT_STREAM = CLI_OPT_FIRST_PROGRAM_OPT, OPT_VAL, OPT_BATCH_TOKENS,
-	OPT_LR, OPT_MIN_LR, OPT_WARMUP, OPT_SCHEDULE, OPT_DECAY_STEPS,
-	OPT_WD, OPT_BETA2, OPT_CLIP, OPT_EVAL_EVERY, OPT_EVAL_BATCHES,
-	OPT_SAVE_EVERY, OPT_OUT, OPT_RESUME, OPT_LOG, OPT_SEED, OPT_VOCAB,
-	OPT_VAL_FRACTION, OPT_LOCAL_WINDOW, OPT_LOCAL_EVERY,
-};
+enum { OPT_STREAM = TRAIN_OPT_FAMILY, OPT_VOCAB, OPT_LOCAL_WINDOW,
+	OPT_LOCAL_EVERY };
 
 static const struct option longopts[] = {
-	CLI_LONGOPTS,
-	{ "batch", required_argument, NULL, 'B' },
-	{ "data", required_argument, NULL, 'd' },
-	{ "model", required_argument, NULL, 'm' },
-	{ "steps", required_argument, NULL, 'n' },
-	{ "seq-len", required_argument, NULL, 'T' },
+	TRAIN_LONGOPTS,
 	{ "stream", no_argument, NULL, OPT_STREAM },
-	{ "val", required_argument, NULL, OPT_VAL },
-	{ "val-fraction", required_argument, NULL, OPT_VAL_FRACTION },
-	{ "batch-tokens", required_argument, NULL, OPT_BATCH_TOKENS },
-	{ "lr", required_argument, NULL, OPT_LR },
-	{ "min-lr", required_argument, NULL, OPT_MIN_LR },
-	{ "warmup", required_argument, NULL, OPT_WARMUP },
-	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
-	{ "decay-steps", required_argument, NULL, OPT_DECAY_STEPS },
-	{ "weight-decay", required_argument, NULL, OPT_WD },
-	{ "beta2", required_argument, NULL, OPT_BETA2 },
-	{ "clip", required_argument, NULL, OPT_CLIP },
-	{ "eval-every", required_argument, NULL, OPT_EVAL_EVERY },
-	{ "eval-batches", required_argument, NULL, OPT_EVAL_BATCHES },
-	{ "save-every", required_argument, NULL, OPT_SAVE_EVERY },
-	{ "out", required_argument, NULL, OPT_OUT },
-	{ "resume", required_argument, NULL, OPT_RESUME },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "vocab-size", required_argument, NULL, OPT_VOCAB },
 	{ "local-window", required_argument, NULL, OPT_LOCAL_WINDOW },
 	{ "local-every", required_argument, NULL, OPT_LOCAL_EVERY },
@@ -121,13 +93,8 @@ static const char help[] =
 
 struct run {
 	struct cli_common c;
-	const char *data, *val, *model, *out, *resume, *logp;
-	int stream, B, T, T_given, vocab, local_window, local_every;
-	long long steps, batch_tokens, eval_every, eval_batches, save_every;
-	long long warmup, decay_steps;
-	double lr, min_lr, wd, beta2, clip, val_fraction;
-	const char *schedule;
-	unsigned long long seed;
+	struct train_common t;
+	int stream, vocab, local_window, local_every;
 };
 
 static double
@@ -155,26 +122,26 @@ get_config(const struct run *r, const char *ckpt, uint32_t data_vocab,
 		}
 		return;
 	}
-	if (!r->model)
+	if (!r->t.model)
 		cli_usage_error("--model is required");
-	if (gpt_config_preset(cfg, r->model) == 0) {
+	if (gpt_config_preset(cfg, r->t.model) == 0) {
 		preset = 1;
 	} else {
-		FILE *f = fopen(r->model, "rb");
+		FILE *f = fopen(r->t.model, "rb");
 		char buf[65536];
 		size_t n;
 		if (!f) {
-			if (!strchr(r->model, '/') && !strchr(r->model, '.'))
+			if (!strchr(r->t.model, '/') && !strchr(r->t.model, '.'))
 				cli_usage_error("unknown model preset '%s'",
-				    r->model);
-			cli_error("%s: %s", r->model, strerror(errno));
+				    r->t.model);
+			cli_error("%s: %s", r->t.model, strerror(errno));
 			exit(CLI_EXIT_IO);
 		}
 		n = fread(buf, 1, sizeof(buf) - 1, f);
 		fclose(f);
 		if (gpt_config_parse(cfg, buf, n, &vocab_given, err,
 		    sizeof(err)) != 0)
-			cli_usage_error("%s: %s", r->model, err);
+			cli_usage_error("%s: %s", r->t.model, err);
 	}
 	if (r->local_window >= 0)
 		cfg->local_window = r->local_window;
@@ -258,11 +225,12 @@ int
 gpt_train_main(int argc, char *argv[])
 {
 	struct run r = {
-		.c = CLI_COMMON_INIT, .B = 8, .steps = -1, .batch_tokens = -1,
-		.eval_every = 100, .eval_batches = 20, .decay_steps = -1,
-		.lr = 6e-4, .min_lr = -1, .wd = 0.1, .beta2 = 0.95, .clip = 1.0,
-		.val_fraction = 0.05, .schedule = "cosine", .seed = 1337,
-		.local_window = -1, .local_every = -1,
+		.c = CLI_COMMON_INIT, .local_window = -1, .local_every = -1,
+		.t = { .B = 8, .steps = -1, .batch_tokens = -1,
+		    .eval_every = 100, .eval_batches = 20, .decay_steps = -1,
+		    .lr = 6e-4, .min_lr = -1, .wd = 0.1, .beta2 = 0.95,
+		    .clip = 1.0, .val_fraction = 0.05, .schedule = "cosine",
+		    .seed = 1337 },
 	};
 	struct gpt_config cfg;
 	struct train_opts o;
@@ -277,21 +245,13 @@ gpt_train_main(int argc, char *argv[])
 	rank = dist_rank();
 	cli_init(argv, "usage: train (--data PATH | --stream) --model "
 	    "PRESET|CONFIG.json --steps N [options] [file ...]", help);
-	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS "B:d:m:n:T:",
-	    longopts, NULL)) != -1) {
-		if (cli_common_opt(&r.c, ch, optarg))
+	while ((ch = getopt_long(argc, argv, TRAIN_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (cli_common_opt(&r.c, ch, optarg) ||
+		    train_common_opt(&r.t, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'B': r.B = (int)cli_num(optarg, "--batch", 1, 65536); break;
-		case 'd': r.data = optarg; break;
-		case 'm': r.model = optarg; break;
-		case 'n': r.steps = cli_num(optarg, "--steps", 1, 1LL << 40); break;
-		case 'T':
-			r.T = (int)cli_num(optarg, "--seq-len", 1, 65536);
-			r.T_given = 1;
-			break;
 		case OPT_STREAM: r.stream = 1; break;
-		case OPT_VAL: r.val = optarg; break;
 		case OPT_LOCAL_WINDOW:
 			r.local_window = (int)cli_num(optarg, "--local-window",
 			    0, 65536);
@@ -299,41 +259,6 @@ gpt_train_main(int argc, char *argv[])
 		case OPT_LOCAL_EVERY:
 			r.local_every = (int)cli_num(optarg, "--local-every",
 			    1, 256);
-			break;
-		case OPT_VAL_FRACTION:
-			r.val_fraction = cli_real(optarg, "--val-fraction", 0, 0.5);
-			break;
-		case OPT_BATCH_TOKENS:
-			r.batch_tokens = cli_num(optarg, "--batch-tokens", 1,
-			    1LL << 40);
-			break;
-		case OPT_LR: r.lr = cli_real(optarg, "--lr", 0, 10); break;
-		case OPT_MIN_LR: r.min_lr = cli_real(optarg, "--min-lr", 0, 10); break;
-		case OPT_WARMUP: r.warmup = cli_num(optarg, "--warmup", 0, 1LL << 40); break;
-		case OPT_SCHEDULE: r.schedule = optarg; break;
-		case OPT_DECAY_STEPS:
-			r.decay_steps = cli_num(optarg, "--decay-steps", 0,
-			    1LL << 40);
-			break;
-		case OPT_WD: r.wd = cli_real(optarg, "--weight-decay", 0, 10); break;
-		case OPT_BETA2: r.beta2 = cli_real(optarg, "--beta2", 0, 0.999999); break;
-		case OPT_CLIP: r.clip = cli_real(optarg, "--clip", 0, 1e9); break;
-		case OPT_EVAL_EVERY:
-			r.eval_every = cli_num(optarg, "--eval-every", 1, 1LL << 40);
-			break;
-		case OPT_EVAL_BATCHES:
-			r.eval_batches = cli_num(optarg, "--eval-batches", 1,
-			    1 << 20);
-			break;
-		case OPT_SAVE_EVERY:
-			r.save_every = cli_num(optarg, "--save-every", 1, 1LL << 40);
-			break;
-		case OPT_OUT: r.out = optarg; break;
-		case OPT_RESUME: r.resume = optarg; break;
-		case OPT_LOG: r.logp = optarg; break;
-		case OPT_SEED:
-			r.seed = (unsigned long long)cli_num(optarg, "--seed", 0,
-			    (1LL << 62));
 			break;
 		case OPT_VOCAB:
 			r.vocab = (int)cli_num(optarg, "--vocab-size", 2,
@@ -344,14 +269,14 @@ gpt_train_main(int argc, char *argv[])
 		}
 	}
 	argc -= optind, argv += optind;
-	if (!r.data == !r.stream)
+	if (!r.t.data == !r.stream)
 		cli_usage_error("give one of --data PATH and --stream");
-	if (r.data && argc > 0)
+	if (r.t.data && argc > 0)
 		cli_usage_error("operands are read only with --stream");
-	if (r.steps < 0)
+	if (r.t.steps < 0)
 		cli_usage_error("--steps is required");
-	if (lr_sched_parse(r.schedule, &kind) != 0)
-		cli_usage_error("unknown --schedule '%s'", r.schedule);
+	if (lr_sched_parse(r.t.schedule, &kind) != 0)
+		cli_usage_error("unknown --schedule '%s'", r.t.schedule);
 	if (argc > 1)
 		cli_usage_error("--stream reads one input");
 	if (dist_size() > 1 && r.stream)
@@ -359,36 +284,36 @@ gpt_train_main(int argc, char *argv[])
 		    "gives rank 0 alone: give the ranks --data");
 	omp_set_num_threads(cli_jobs(&r.c));
 	progress = cli_show_progress(&r.c) && rank == 0;
-	if (r.resume)
-		ck = train_ckpt_path(r.resume);
+	if (r.t.resume)
+		ck = train_ckpt_path(r.t.resume);
 
 	/* Data first: its header gives the vocabulary. */
-	rc = nn_source_open(&src, r.data ? r.data : argc ? argv[0] : NULL,
+	rc = nn_source_open(&src, r.t.data ? r.t.data : argc ? argv[0] : NULL,
 	    r.stream, err, sizeof(err));
 	if (rc < 0) {
 		cli_error("%s", err);
 		ex = cli_exit_code(rc);
 		goto out;
 	}
-	if (r.T == 0 && src.seq_len > 0)
-		r.T = (int)src.seq_len;
+	if (r.t.T == 0 && src.seq_len > 0)
+		r.t.T = (int)src.seq_len;
 	get_config(&r, ck, src.hdr.vocab_size, &cfg);
-	if (r.T == 0 || (r.T > cfg.n_ctx && !r.T_given))
-		r.T = cfg.n_ctx;
-	if (r.T > cfg.n_ctx)
+	if (r.t.T == 0 || (r.t.T > cfg.n_ctx && !r.t.T_given))
+		r.t.T = cfg.n_ctx;
+	if (r.t.T > cfg.n_ctx)
 		cli_usage_error("--seq-len %d is longer than the model's "
-		    "context (%d)", r.T, cfg.n_ctx);
-	if (r.batch_tokens < 0)
-		r.batch_tokens = (long long)r.B * r.T;
-	if (r.batch_tokens % ((long long)r.B * r.T) != 0)
+		    "context (%d)", r.t.T, cfg.n_ctx);
+	if (r.t.batch_tokens < 0)
+		r.t.batch_tokens = (long long)r.t.B * r.t.T;
+	if (r.t.batch_tokens % ((long long)r.t.B * r.t.T) != 0)
 		cli_usage_error("--batch-tokens %lld is not a multiple of "
-		    "batch * seq-len = %d", r.batch_tokens, r.B * r.T);
-	if (r.batch_tokens / ((long long)r.B * r.T) % dist_size() != 0)
+		    "batch * seq-len = %d", r.t.batch_tokens, r.t.B * r.t.T);
+	if (r.t.batch_tokens / ((long long)r.t.B * r.t.T) % dist_size() != 0)
 		cli_usage_error("%d ranks share the %lld micro-batches of a "
 		    "step (--batch-tokens / (batch * seq-len)): make it a "
 		    "multiple of the ranks", dist_size(),
-		    r.batch_tokens / ((long long)r.B * r.T));
-	rc = nn_source_windows(&src, r.T, r.val, r.val_fraction, r.seed, err,
+		    r.t.batch_tokens / ((long long)r.t.B * r.t.T));
+	rc = nn_source_windows(&src, r.t.T, r.t.val, r.t.val_fraction, r.t.seed, err,
 	    sizeof(err));
 	if (rc < 0) {
 		cli_error("%s", err);
@@ -397,23 +322,23 @@ gpt_train_main(int argc, char *argv[])
 	}
 
 	memset(&o, 0, sizeof(o));
-	o.B = r.B;
-	o.T = r.T;
-	o.accum = (int)(r.batch_tokens / ((long long)r.B * r.T));
+	o.B = r.t.B;
+	o.T = r.t.T;
+	o.accum = (int)(r.t.batch_tokens / ((long long)r.t.B * r.t.T));
 	o.sched.kind = kind;
-	o.sched.lr = (float)r.lr;
-	o.sched.min_lr = (float)(r.min_lr >= 0 ? r.min_lr : r.lr / 10);
-	o.sched.warmup = (long)r.warmup;
-	o.sched.total = (long)r.steps;
-	o.sched.decay = (long)(r.decay_steps >= 0 ? r.decay_steps :
-	    r.steps / 10);
+	o.sched.lr = (float)r.t.lr;
+	o.sched.min_lr = (float)(r.t.min_lr >= 0 ? r.t.min_lr : r.t.lr / 10);
+	o.sched.warmup = (long)r.t.warmup;
+	o.sched.total = (long)r.t.steps;
+	o.sched.decay = (long)(r.t.decay_steps >= 0 ? r.t.decay_steps :
+	    r.t.steps / 10);
 	o.sched.decay_start = -1;
 	o.adamw = (struct adamw)ADAMW_INIT;
-	o.adamw.weight_decay = (float)r.wd;
-	o.adamw.beta2 = (float)r.beta2;
-	o.clip = (float)r.clip;
-	o.eval_batches = (int)r.eval_batches;
-	o.seed = r.seed;
+	o.adamw.weight_decay = (float)r.t.wd;
+	o.adamw.beta2 = (float)r.t.beta2;
+	o.clip = (float)r.t.clip;
+	o.eval_batches = (int)r.t.eval_batches;
+	o.seed = r.t.seed;
 	if ((rc = trainer_init(&tr, &cfg, &o, src.data)) != 0) {
 		cli_error("cannot set up the model: %s", nn_strerror(rc));
 		ex = rc == NN_ENOMEM ? CLI_EXIT_IO : CLI_EXIT_USAGE;
@@ -431,23 +356,23 @@ gpt_train_main(int argc, char *argv[])
 	snprintf(opts_json, sizeof(opts_json), "{\"batch\":%d,\"seq_len\":%d,"
 	    "\"accum\":%d,\"lr\":%g,\"min_lr\":%g,\"warmup\":%lld,"
 	    "\"schedule\":\"%s\",\"weight_decay\":%g,\"beta2\":%g,"
-	    "\"clip\":%g,\"seed\":%llu,\"steps\":%lld}", r.B, r.T, o.accum,
-	    r.lr, (double)o.sched.min_lr, r.warmup, r.schedule, r.wd, r.beta2,
-	    r.clip, r.seed, r.steps);
-	if (r.logp && rank == 0 &&
-	    !(logf = fopen(r.logp, tr.step ? "a" : "w"))) {
-		cli_error("%s: %s", r.logp, strerror(errno));
+	    "\"clip\":%g,\"seed\":%llu,\"steps\":%lld}", r.t.B, r.t.T, o.accum,
+	    r.t.lr, (double)o.sched.min_lr, r.t.warmup, r.t.schedule, r.t.wd, r.t.beta2,
+	    r.t.clip, r.t.seed, r.t.steps);
+	if (r.t.logp && rank == 0 &&
+	    !(logf = fopen(r.t.logp, tr.step ? "a" : "w"))) {
+		cli_error("%s: %s", r.t.logp, strerror(errno));
 		ex = CLI_EXIT_IO;
 		goto out;
 	}
 	if (!r.c.quiet && rank == 0)
 		fprintf(stderr, "train: %s, %.2fM parameters, %d threads%s%s, "
-		    "%lld tokens per step\n", r.model ? r.model : ck,
+		    "%lld tokens per step\n", r.t.model ? r.t.model : ck,
 		    (double)tr.m.nparams / 1e6, cli_jobs(&r.c),
 		    dist_size() > 1 ? " x " : "", dist_size() > 1 ?
-		    ranks_str(dist_size()) : "", r.batch_tokens);
+		    ranks_str(dist_size()) : "", r.t.batch_tokens);
 
-	while ((long long)tr.step < r.steps) {
+	while ((long long)tr.step < r.t.steps) {
 		struct train_metrics mt;
 		double t0 = now(), dt;
 		float vl = NAN;
@@ -464,8 +389,9 @@ gpt_train_main(int argc, char *argv[])
 			break;
 		}
 		dt = now() - t0;
-		if (src.have_val && (mt.step % r.eval_every == 0 ||
-		    mt.step == 1 || (long long)mt.step == r.steps))
+		if (src.have_val && ((r.t.eval_every &&
+		    mt.step % r.t.eval_every == 0) ||
+		    mt.step == 1 || (long long)mt.step == r.t.steps))
 			trainer_eval(&tr, &src.val, &src.val0, &vl);
 		if (logf) {
 			fprintf(logf, "{\"step\":%llu,\"loss\":%.6f,\"lr\":%.6g,"
@@ -474,7 +400,7 @@ gpt_train_main(int argc, char *argv[])
 			    (unsigned long long)mt.step, (double)mt.loss,
 			    (double)mt.lr, mt.grad_norm,
 			    (unsigned long long)mt.tokens,
-			    r.batch_tokens / dt, dt * 1e3);
+			    r.t.batch_tokens / dt, dt * 1e3);
 			if (!isnan(vl))
 				fprintf(logf, ",\"val_loss\":%.6f", (double)vl);
 			fputs("}\n", logf);
@@ -483,14 +409,14 @@ gpt_train_main(int argc, char *argv[])
 		if (progress)
 			fprintf(stderr, "\rstep %llu/%lld loss %.4f%s lr %.2e "
 			    "%.0f ms/step ", (unsigned long long)mt.step,
-			    r.steps, (double)mt.loss, "", (double)mt.lr,
+			    r.t.steps, (double)mt.loss, "", (double)mt.lr,
 			    dt * 1e3);
 		if (progress && !isnan(vl))
 			fprintf(stderr, "val %.4f\n", (double)vl);
-		if (r.out && r.save_every && mt.step % r.save_every == 0 &&
-		    (long long)mt.step != r.steps &&
-		    save(&tr, r.out, opts_json) != 0) {
-			cli_error("%s: cannot write checkpoint: %s", r.out,
+		if (r.t.out && r.t.save_every && mt.step % r.t.save_every == 0 &&
+		    (long long)mt.step != r.t.steps &&
+		    save(&tr, r.t.out, opts_json) != 0) {
+			cli_error("%s: cannot write checkpoint: %s", r.t.out,
 			    strerror(errno));
 			ex = CLI_EXIT_IO;
 			goto out;
@@ -498,14 +424,14 @@ gpt_train_main(int argc, char *argv[])
 	}
 	if (progress)
 		fputc('\n', stderr);
-	if (r.out && save(&tr, r.out, opts_json) != 0) {
-		cli_error("%s: cannot write checkpoint: %s", r.out,
+	if (r.t.out && save(&tr, r.t.out, opts_json) != 0) {
+		cli_error("%s: cannot write checkpoint: %s", r.t.out,
 		    strerror(errno));
 		ex = CLI_EXIT_IO;
 	}
 out:
 	if (logf && fclose(logf) != 0 && ex == 0) {
-		cli_error("%s: %s", r.logp, strerror(errno));
+		cli_error("%s: %s", r.t.logp, strerror(errno));
 		ex = CLI_EXIT_IO;
 	}
 	trainer_release(&tr);

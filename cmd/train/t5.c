@@ -62,21 +62,9 @@ enum { OPT_LR = CLI_OPT_FIRST_PROGRAM_OPT, OPT_WARMUP, OPT_EVAL, OPT_LOG,
 int
 t5_wants(int argc, char *argv[])
 {
-	for (int i = 1; i < argc; i++) {
-		const char *v = NULL;
-		if ((strcmp(argv[i], "-m") == 0 ||
-		    strcmp(argv[i], "--model") == 0) && i + 1 < argc)
-			v = argv[i + 1];
-		else if (strncmp(argv[i], "--model=", 8) == 0)
-			v = argv[i] + 8;
-		else if (strncmp(argv[i], "-m", 2) == 0 && argv[i][2])
-			v = argv[i] + 2;
-		if (v && strncmp(v, "t5-", 3) == 0)
-			return 1;
-		if (strcmp(argv[i], "--") == 0)
-			break;
-	}
-	return 0;
+	const char *v = train_model_arg(argc, argv);
+
+	return v && strncmp(v, "t5-", 3) == 0;
 }
 
 struct ex {

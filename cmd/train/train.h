@@ -16,7 +16,69 @@
 #ifndef PTK_CMD_TRAIN_H
 #define PTK_CMD_TRAIN_H
 
+#include <getopt.h>
+
 #include "cli.h"
+
+/*
+ * The pre-training options GPT and the encoders share (docs/train.1.md);
+ * each family sets its own defaults before parsing.
+ */
+struct train_common {
+	const char *data, *val, *model, *out, *resume, *logp, *schedule;
+	int B, T, T_given;
+	long long steps;		/* -1 until given */
+	long long batch_tokens;		/* -1 (GPT) or 0 (encoders): B*T*accum */
+	long long eval_every;		/* 0: only at the end (and step 1) */
+	long long eval_batches, save_every, warmup, decay_steps;
+	double lr, min_lr, wd, beta2, clip, val_fraction;
+	unsigned long long seed;
+};
+
+enum {
+	TRAIN_OPT_VAL = CLI_OPT_FIRST_PROGRAM_OPT, TRAIN_OPT_VAL_FRACTION,
+	TRAIN_OPT_BATCH_TOKENS, TRAIN_OPT_LR, TRAIN_OPT_MIN_LR,
+	TRAIN_OPT_WARMUP, TRAIN_OPT_SCHEDULE, TRAIN_OPT_DECAY_STEPS,
+	TRAIN_OPT_WD, TRAIN_OPT_BETA2, TRAIN_OPT_CLIP, TRAIN_OPT_EVAL_EVERY,
+	TRAIN_OPT_EVAL_BATCHES, TRAIN_OPT_SAVE_EVERY, TRAIN_OPT_OUT,
+	TRAIN_OPT_RESUME, TRAIN_OPT_LOG, TRAIN_OPT_SEED,
+	TRAIN_OPT_FAMILY	/* the first of a family's own options */
+};
+
+#define TRAIN_SHORTOPTS CLI_SHORTOPTS "B:d:m:n:T:"
+#define TRAIN_LONGOPTS \
+	CLI_LONGOPTS, \
+	{ "batch", required_argument, NULL, 'B' }, \
+	{ "data", required_argument, NULL, 'd' }, \
+	{ "model", required_argument, NULL, 'm' }, \
+	{ "steps", required_argument, NULL, 'n' }, \
+	{ "seq-len", required_argument, NULL, 'T' }, \
+	{ "val", required_argument, NULL, TRAIN_OPT_VAL }, \
+	{ "val-fraction", required_argument, NULL, TRAIN_OPT_VAL_FRACTION }, \
+	{ "batch-tokens", required_argument, NULL, TRAIN_OPT_BATCH_TOKENS }, \
+	{ "lr", required_argument, NULL, TRAIN_OPT_LR }, \
+	{ "min-lr", required_argument, NULL, TRAIN_OPT_MIN_LR }, \
+	{ "warmup", required_argument, NULL, TRAIN_OPT_WARMUP }, \
+	{ "schedule", required_argument, NULL, TRAIN_OPT_SCHEDULE }, \
+	{ "decay-steps", required_argument, NULL, TRAIN_OPT_DECAY_STEPS }, \
+	{ "weight-decay", required_argument, NULL, TRAIN_OPT_WD }, \
+	{ "beta2", required_argument, NULL, TRAIN_OPT_BETA2 }, \
+	{ "clip", required_argument, NULL, TRAIN_OPT_CLIP }, \
+	{ "eval-every", required_argument, NULL, TRAIN_OPT_EVAL_EVERY }, \
+	{ "eval-batches", required_argument, NULL, TRAIN_OPT_EVAL_BATCHES }, \
+	{ "save-every", required_argument, NULL, TRAIN_OPT_SAVE_EVERY }, \
+	{ "out", required_argument, NULL, TRAIN_OPT_OUT }, \
+	{ "resume", required_argument, NULL, TRAIN_OPT_RESUME }, \
+	{ "log", required_argument, NULL, TRAIN_OPT_LOG }, \
+	{ "seed", required_argument, NULL, TRAIN_OPT_SEED }
+
+/* If ch is one of the shared options, store arg (exits 2 on a bad value)
+ * and return 1; else 0. */
+int	train_common_opt(struct train_common *t, int ch, const char *arg);
+
+/* The value of --model / -m on a command line before any parsing (to pick
+ * the model family), or NULL. */
+const char *train_model_arg(int argc, char *argv[]);
 
 int	gpt_train_main(int argc, char *argv[]);
 /* The checkpoint file a --resume / --checkpoint / --init PATH names: PATH,
