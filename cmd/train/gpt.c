@@ -85,11 +85,13 @@ static const char help[] =
 "the ranks and sums their gradients; the same options give the same losses\n"
 "as one process.  Rank 0 writes the log and checkpoints.\n"
 "\n"
-"train sample --checkpoint FILE ...   generate tokens (train sample --help)\n"
-
-"train --model bert-tiny|roberta-tiny|albert-tiny ...   encoders\n"
-"train finetune --checkpoint C ...     classify with an encoder\n"
-"                        (train --model bert-tiny --help)\n";
+"Other models and subcommands (each with its own --help):\n"
+"  train --model bert-tiny|roberta-tiny|albert-tiny|FILE.json ...  encoders\n"
+"  train --model t5-tiny ...             T5 span corruption, text-to-text\n"
+"  train sample --checkpoint C ...       generate (GPT) or decode (T5)\n"
+"  train eval --checkpoint C ...         zero- and few-shot scoring\n"
+"  train finetune --checkpoint C ...     classify (encoders, GPT) or\n"
+"                                        extract answer spans (encoders)\n";
 
 struct run {
 	struct cli_common c;
