@@ -5,7 +5,10 @@
 #   which become ~512-token inputs after corruption) -> mask-gen --span (noise
 #   density 0.15, mean span 3, sentinels counting down from the top of the
 #   vocabulary) -> shard (checksummed shards for other trainers) -> train
-#   --model t5-tiny (encoder-decoder, loss on the targets only) on the span records.
+#   --model t5-tiny (encoder-decoder, loss on the targets only) on the span records,
+#   checkpointed to OUTDIR/ckpt.  Fine-tune it on a text-to-text task with
+#   'train --model t5-tiny --text TASKS.jsonl -t OUTDIR/vocab --init OUTDIR/ckpt'
+#   and decode with 'train sample -c CKPT -t OUTDIR/vocab --input FILE'.
 #
 # Usage: pipelines/t5-span.sh OUTDIR INPUT...
 # Environment (defaults in brackets):
@@ -39,6 +42,8 @@ shard --seed "${SEED:-1}" --val-fraction 0.05 -o "$out/shards" "$out/spans.zst"
 shard --verify "$out/shards" >&2
 
 step "train: t5-tiny on the span records, ${STEPS:-200} steps"
+rm -rf "$out/ckpt"
 train --model t5-tiny --data "$out/spans.zst" --steps "${STEPS:-200}" --lr "${LR:-3e-3}" \
-    --eval-every "${EVAL_EVERY:-50}" --seed "${SEED:-1}" --log "$out/train.jsonl" --no-progress
+    --eval-every "${EVAL_EVERY:-50}" --seed "${SEED:-1}" --log "$out/train.jsonl" --no-progress \
+    --out "$out/ckpt"
 jq -c 'select(.val_loss != null) | {step, loss, val_loss}' "$out/train.jsonl" >&2
