@@ -56,13 +56,6 @@ void	tok_bpe_set_skip_unknown(struct tokenizer *t, int on);
 uint64_t tok_bpe_skipped(const struct tokenizer *t, const struct tok_state *s);
 
 /*
- * Read a whole (plain or zstd) file of at most max bytes into out.
- * Returns 0, PTK_EIO or PTK_ELIMIT with err set.
- */
-int	tok_read_file(const char *path, size_t max, struct buf *out, char *err,
-	    size_t errlen);
-
-/*
  * The "type" of the "model" member of a tokenizer.json text ("BPE",
  * "WordPiece", ...) into type[0..n), NUL-terminated.  Returns 0, or
  * PTK_EFORMAT when the text is not such an object (type is then "").

@@ -27,43 +27,6 @@ fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 	return rc;
 }
 
-int
-tok_read_file(const char *path, size_t max, struct buf *out, char *err,
-    size_t errlen)
-{
-	struct zio_reader *z;
-	ssize_t got;
-	int rc;
-
-	buf_reset(out);
-	if ((rc = zio_reader_open(&z, path)) != 0) {
-		fail(err, errlen, rc, "%s", zio_errmsg(z));
-		zio_reader_free(z);
-		return rc;
-	}
-	for (;;) {
-		if (out->len >= max) {
-			zio_reader_free(z);
-			return fail(err, errlen, PTK_ELIMIT, "%s: file over %zu bytes",
-			    path, max);
-		}
-		if (buf_grow(out, 1 << 20) != 0)
-			xmalloc((size_t)-1);
-		got = zio_read(z, out->p + out->len, 1 << 20);
-		if (got <= 0)
-			break;
-		out->len += (size_t)got;
-		out->p[out->len] = '\0';
-	}
-	if (got < 0) {
-		fail(err, errlen, (int)got, "%s", zio_errmsg(z));
-		zio_reader_free(z);
-		return (int)got;
-	}
-	zio_reader_free(z);
-	return 0;
-}
-
 /* ---- a small JSON object walker over json.h ---- */
 
 struct jw {
@@ -341,7 +304,7 @@ load_vocab_merges(struct bpe_model *m, const char *path, char *err, size_t errle
 
 	snprintf(mpath, sizeof mpath, "%s/merges.txt", dirname(dup));
 	free(dup);
-	if ((rc = tok_read_file(path, VOCAB_FILE_MAX, &text, err, errlen)) != 0)
+	if ((rc = zio_read_file(path, VOCAB_FILE_MAX, &text, err, errlen)) != 0)
 		goto out;
 	jw_init(&j, path, text.p, text.len);
 	rc = parse_vocab(&j, m, err, errlen);
@@ -353,7 +316,7 @@ load_vocab_merges(struct bpe_model *m, const char *path, char *err, size_t errle
 	jw_release(&j);
 	if (rc != 0)
 		goto out;
-	if ((rc = tok_read_file(mpath, VOCAB_FILE_MAX, &text, err, errlen)) != 0)
+	if ((rc = zio_read_file(mpath, VOCAB_FILE_MAX, &text, err, errlen)) != 0)
 		goto out;
 	if ((rc = parse_merges_txt(m, mpath, text.p, text.len, err, errlen)) != 0)
 		goto out;
@@ -593,7 +556,7 @@ load_hf_json(struct bpe_model *m, const char *path, char **pattern, char *err,
 	struct jw j;
 	int first, rc;
 
-	if ((rc = tok_read_file(path, VOCAB_FILE_MAX, &text, err, errlen)) != 0)
+	if ((rc = zio_read_file(path, VOCAB_FILE_MAX, &text, err, errlen)) != 0)
 		goto out0;
 	jw_init(&j, path, text.p, text.len);
 	if (jw_open(&j, '{', &first) != 0) {
@@ -806,7 +769,7 @@ load_tiktoken(struct bpe_model *m, const char *path, char **pattern, char *err,
 	int rc;
 	char *dup;
 
-	if ((rc = tok_read_file(path, VOCAB_FILE_MAX, &text, err, errlen)) != 0)
+	if ((rc = zio_read_file(path, VOCAB_FILE_MAX, &text, err, errlen)) != 0)
 		goto out;
 	p = text.p;
 	end = text.p + text.len;

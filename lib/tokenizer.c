@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "tok_bpe.h"
+#include "zio.h"
 #include "tok_wp.h"
 #include "tokenizer.h"
 #include "xalloc.h"
@@ -65,7 +66,7 @@ json_kind(const char *path, enum vocab_kind *k, char *err, size_t errlen)
 	char type[32];
 	int rc;
 
-	if ((rc = tok_read_file(path, (size_t)1 << 30, &text, err, errlen)) != 0)
+	if ((rc = zio_read_file(path, (size_t)1 << 30, &text, err, errlen)) != 0)
 		return rc;
 	rc = tok_json_model_type(text.p, text.len, type, sizeof type);
 	buf_release(&text);

@@ -664,3 +664,54 @@ zio_writer_bytes_in(const struct zio_writer *w)
 {
 	return w->bytes_in;
 }
+
+/* Format a message into err (when given) and return rc. */
+static int
+read_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+int
+zio_read_file(const char *path, size_t max, struct buf *out, char *err,
+    size_t errlen)
+{
+	struct zio_reader *z;
+	ssize_t got;
+	int rc;
+
+	buf_reset(out);
+	if ((rc = zio_reader_open(&z, path)) != 0) {
+		read_fail(err, errlen, rc, "%s", zio_errmsg(z));
+		zio_reader_free(z);
+		return rc;
+	}
+	for (;;) {
+		if (out->len >= max) {
+			zio_reader_free(z);
+			return read_fail(err, errlen, PTK_ELIMIT, "%s: file over %zu bytes",
+			    path, max);
+		}
+		if (buf_grow(out, 1 << 20) != 0)
+			xmalloc((size_t)-1);
+		got = zio_read(z, out->p + out->len, 1 << 20);
+		if (got <= 0)
+			break;
+		out->len += (size_t)got;
+		out->p[out->len] = '\0';
+	}
+	if (got < 0) {
+		read_fail(err, errlen, (int)got, "%s", zio_errmsg(z));
+		zio_reader_free(z);
+		return (int)got;
+	}
+	zio_reader_free(z);
+	return 0;
+}

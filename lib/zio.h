@@ -68,6 +68,14 @@ const char *zio_name(const struct zio_reader *r);	/* "-" shows as "<stdin>" */
 uint64_t zio_offset(const struct zio_reader *r);	/* decoded bytes consumed */
 uint64_t zio_raw_offset(const struct zio_reader *r);	/* file bytes read */
 int	zio_is_zstd(const struct zio_reader *r);
+
+/*
+ * Read a whole (plain or zstd) file of at most max bytes into out, which
+ * ends with a NUL beyond out->len.  Returns 0, or PTK_EIO / PTK_EFORMAT /
+ * PTK_ELIMIT with "PATH: why" in err.  Exits on out of memory (xalloc.h).
+ */
+int	zio_read_file(const char *path, size_t max, struct buf *out, char *err,
+	    size_t errlen);
 /* Size of the input file in bytes, or -1 for a pipe. */
 int64_t	zio_size(const struct zio_reader *r);
 /* The last error: "FILE: at byte M: what" (without the program name). */

@@ -19,7 +19,7 @@
 #include "cli.h"
 #include "mask.h"
 #include "shard.h"
-#include "tok_bpe.h"
+#include "zio.h"
 #include "tokrec.h"
 #include "xalloc.h"
 #include "nn/bert.h"
@@ -79,7 +79,7 @@ names_encoder(const char *path)
 	char err[256];
 	int is = 0;
 
-	if (tok_read_file(path, 1 << 20, &b, err, sizeof(err)) == 0)
+	if (zio_read_file(path, 1 << 20, &b, err, sizeof(err)) == 0)
 		is = bert_config_names_encoder(b.p ? b.p : "", b.len);
 	buf_release(&b);
 	return is;
@@ -459,7 +459,7 @@ enc_train_main(int argc, char *argv[])
 	if (bert_config_preset(&cfg, tc.model) != 0) {
 		/* A JSON config file (enc_wants() found it names a preset). */
 		struct buf b = BUF_INIT;
-		if (tok_read_file(tc.model, 1 << 20, &b, err, sizeof(err)) != 0)
+		if (zio_read_file(tc.model, 1 << 20, &b, err, sizeof(err)) != 0)
 			cli_usage_error("%s", err);
 		if (bert_config_parse(&cfg, b.p, b.len, &vocab_given, err,
 		    sizeof(err)) != 0)
