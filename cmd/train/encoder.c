@@ -443,7 +443,9 @@ enc_train_main(int argc, char *argv[])
 		    train_common_opt(&tc, ch, optarg))
 			continue;
 		switch (ch) {
-		case OPT_ACCUM: accum = (int)cli_num(optarg, "--accum", 1, 65536); break;
+		case OPT_ACCUM:
+			accum = (int)cli_num(optarg, "--accum", 1, 65536);
+			break;
 		case OPT_SHARE: share = optarg; break;
 		case OPT_MASK_PROB:
 			mask_prob = cli_real(optarg, "--mask-prob", 0, 1);
@@ -562,8 +564,8 @@ enc_train_main(int argc, char *argv[])
 		cfg.vocab_size = (int)hdr.vocab_size;
 	else if (hdr.vocab_size > (uint32_t)cfg.vocab_size)
 		cli_usage_error("the data's vocabulary (%u) is larger than the "
-		    "%s model's (%d)", hdr.vocab_size, tc.resume ? "checkpoint" :
-		    "config", cfg.vocab_size);
+		    "%s model's (%d)", hdr.vocab_size,
+		    tc.resume ? "checkpoint" : "config", cfg.vocab_size);
 	if (tc.T_given && tc.T < 2)
 		cli_usage_error("--seq-len: at least 2 for an encoder");
 	if (!tc.T)
@@ -579,8 +581,9 @@ enc_train_main(int argc, char *argv[])
 		accum = (int)(tc.batch_tokens / ((long long)tc.B * tc.T));
 	}
 	if (accum % dist_size() != 0)
-		cli_usage_error("%d ranks share the %d micro-batches of a step: "
-		    "make --accum a multiple of the ranks", dist_size(), accum);
+		cli_usage_error("%d ranks share the %d micro-batches of a "
+		    "step: make --accum a multiple of the ranks", dist_size(),
+		    accum);
 	r.head = cfg.head;
 	hname = cfg.head == BERT_HEAD_SOP ? "sop" : "nsp";
 	r.dynamic = dyn_opt || cfg.head == BERT_HEAD_NONE ||
@@ -748,7 +751,8 @@ enc_train_main(int argc, char *argv[])
 				exit(CLI_EXIT_IO);
 			}
 		}
-		if (tc.out && ((tc.save_every && (s + 1) % tc.save_every == 0) ||
+		if (tc.out && ((tc.save_every &&
+		    (s + 1) % tc.save_every == 0) ||
 		    s + 1 == tc.steps))
 			save(&r, tc.out, (uint64_t)s + 1);
 		if (progress)
@@ -758,7 +762,8 @@ enc_train_main(int argc, char *argv[])
 	if (progress)
 		fputc('\n', stderr);
 	if (!c.quiet && dist_rank() == 0)
-		fprintf(stderr, "train: %lld steps in %.1f s\n", tc.steps - start,
+		fprintf(stderr, "train: %lld steps in %.1f s\n",
+		    tc.steps - start,
 		    now() - t0);
 	if (logf && fclose(logf) != 0) {
 		cli_error("%s: %s", tc.logp, strerror(errno));

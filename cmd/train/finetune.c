@@ -174,7 +174,8 @@ cls_rows(struct ft *f, const float *h, int got, double *loss, int train)
 		*loss += ft_softmax_ce(lg, K, f->y[i], 1.0 / got, train ? d :
 		    NULL);
 		if (train)
-			ft_head_backward(&f->hd, x, d, f->dfin + (size_t)i * f->T * H);
+			ft_head_backward(&f->hd, x, d,
+			    f->dfin + (size_t)i * f->T * H);
 	}
 	return correct;
 }
@@ -190,7 +191,7 @@ span_rows(struct ft *f, const float *h, int got, double *loss, long *n,
     int train, int *pred)
 {
 	int H = f->H, T = f->T;
-	float *sc = f->logit;	/* (2, T): start, then end scores of one row */
+	float *sc = f->logit;	/* (2, T): a row's start, end scores */
 	float *dsc = f->logit + 2 * T;	/* (2, T) their gradients */
 
 	for (int i = 0; i < got; i++) {
@@ -201,7 +202,8 @@ span_rows(struct ft *f, const float *h, int got, double *loss, long *n,
 		pred[2 * i] = pred[2 * i + 1] = -1;
 		for (int p = c0; p < c1; p++) {
 			float two[2];
-			ft_head_scores(&f->hd, h + ((size_t)i * T + p) * H, two);
+			ft_head_scores(&f->hd, h + ((size_t)i * T + p) * H,
+			    two);
 			sc[p] = two[0];
 			sc[T + p] = two[1];
 		}
@@ -465,7 +467,8 @@ enc_finetune_main(int argc, char *argv[])
 			long nspan = 0;
 			float lrs = ft_lr(o.lr, step, total, o.warmup);
 			for (int k = 0; k < got; k++)
-				fill_row(&f, k, &tr.e[order[i + k]], order[i + k]);
+				fill_row(&f, k, &tr.e[order[i + k]],
+				    order[i + k]);
 			bert_forward(&f.m, &bt, 1, &l);
 			memset(f.dfin, 0, sizeof(float) * got * f.T * f.H);
 			if (task == FT_CLS) {

@@ -27,7 +27,7 @@
 struct gft {
 	struct gpt m;
 	int B, T, K, C;
-	int lm;			/* aux_lm > 0: the rows' next tokens are targets */
+	int lm;			/* aux_lm > 0: next tokens are targets */
 	int32_t eos, *tok, *tgt, *last, *y;
 	struct ft_head hd;
 	float *dfin;

@@ -133,7 +133,8 @@ get_config(const struct run *r, const char *ckpt, uint32_t data_vocab,
 		char buf[65536];
 		size_t n;
 		if (!f) {
-			if (!strchr(r->t.model, '/') && !strchr(r->t.model, '.'))
+			if (!strchr(r->t.model, '/') &&
+			    !strchr(r->t.model, '.'))
 				cli_usage_error("unknown model preset '%s'",
 				    r->t.model);
 			cli_error("%s: %s", r->t.model, strerror(errno));
@@ -315,8 +316,8 @@ gpt_train_main(int argc, char *argv[])
 		    "step (--batch-tokens / (batch * seq-len)): make it a "
 		    "multiple of the ranks", dist_size(),
 		    r.t.batch_tokens / ((long long)r.t.B * r.t.T));
-	rc = nn_source_windows(&src, r.t.T, r.t.val, r.t.val_fraction, r.t.seed, err,
-	    sizeof(err));
+	rc = nn_source_windows(&src, r.t.T, r.t.val, r.t.val_fraction,
+	    r.t.seed, err, sizeof(err));
 	if (rc < 0) {
 		cli_error("%s", err);
 		ex = cli_exit_code(rc);
@@ -358,9 +359,9 @@ gpt_train_main(int argc, char *argv[])
 	snprintf(opts_json, sizeof(opts_json), "{\"batch\":%d,\"seq_len\":%d,"
 	    "\"accum\":%d,\"lr\":%g,\"min_lr\":%g,\"warmup\":%lld,"
 	    "\"schedule\":\"%s\",\"weight_decay\":%g,\"beta2\":%g,"
-	    "\"clip\":%g,\"seed\":%llu,\"steps\":%lld}", r.t.B, r.t.T, o.accum,
-	    r.t.lr, (double)o.sched.min_lr, r.t.warmup, r.t.schedule, r.t.wd, r.t.beta2,
-	    r.t.clip, r.t.seed, r.t.steps);
+	    "\"clip\":%g,\"seed\":%llu,\"steps\":%lld}", r.t.B, r.t.T,
+	    o.accum, r.t.lr, (double)o.sched.min_lr, r.t.warmup, r.t.schedule,
+	    r.t.wd, r.t.beta2, r.t.clip, r.t.seed, r.t.steps);
 	if (r.t.logp && rank == 0 &&
 	    !(logf = fopen(r.t.logp, tr.step ? "a" : "w"))) {
 		cli_error("%s: %s", r.t.logp, strerror(errno));
@@ -386,8 +387,9 @@ gpt_train_main(int argc, char *argv[])
 			    nn_source_errmsg(&src));
 		if (rc == 0) {
 			if (!r.c.quiet && rank == 0)
-				fprintf(stderr, "train: the stream ended after "
-				    "%llu steps\n", (unsigned long long)tr.step);
+				fprintf(stderr, "train: the stream ended "
+				    "after %llu steps\n",
+				    (unsigned long long)tr.step);
 			break;
 		}
 		dt = now() - t0;
@@ -415,7 +417,8 @@ gpt_train_main(int argc, char *argv[])
 			    dt * 1e3);
 		if (progress && !isnan(vl))
 			fprintf(stderr, "val %.4f\n", (double)vl);
-		if (r.t.out && r.t.save_every && mt.step % r.t.save_every == 0 &&
+		if (r.t.out && r.t.save_every &&
+		    mt.step % r.t.save_every == 0 &&
 		    (long long)mt.step != r.t.steps &&
 		    save(&tr, r.t.out, opts_json) != 0) {
 			cli_error("%s: cannot write checkpoint: %s", r.t.out,

@@ -26,7 +26,9 @@ train_common_opt(struct train_common *t, int ch, const char *arg)
 		t->batch_tokens = cli_num(arg, "--batch-tokens", 1, 1LL << 40);
 		break;
 	case TRAIN_OPT_LR: t->lr = cli_real(arg, "--lr", 0, 10); break;
-	case TRAIN_OPT_MIN_LR: t->min_lr = cli_real(arg, "--min-lr", 0, 10); break;
+	case TRAIN_OPT_MIN_LR:
+		t->min_lr = cli_real(arg, "--min-lr", 0, 10);
+		break;
 	case TRAIN_OPT_WARMUP:
 		t->warmup = cli_num(arg, "--warmup", 0, 1LL << 40);
 		break;
@@ -34,7 +36,9 @@ train_common_opt(struct train_common *t, int ch, const char *arg)
 	case TRAIN_OPT_DECAY_STEPS:
 		t->decay_steps = cli_num(arg, "--decay-steps", 0, 1LL << 40);
 		break;
-	case TRAIN_OPT_WD: t->wd = cli_real(arg, "--weight-decay", 0, 10); break;
+	case TRAIN_OPT_WD:
+		t->wd = cli_real(arg, "--weight-decay", 0, 10);
+		break;
 	case TRAIN_OPT_BETA2:
 		t->beta2 = cli_real(arg, "--beta2", 0, 0.999999);
 		break;

@@ -115,7 +115,8 @@ train_sample_main(int argc, char *argv[])
 		struct t5_sample_opts so = { ck, vocab, input, text, ntok, topk,
 		    nsamp, temp, seed, c.quiet };
 		if (prompt)
-			cli_usage_error("--prompt-tokens is for GPT checkpoints");
+			cli_usage_error("--prompt-tokens is for GPT "
+			    "checkpoints");
 		rc = t5_sample_main(&so);
 		free(ck);
 		return rc;

@@ -73,7 +73,8 @@ t5_sample_main(const struct t5_sample_opts *o)
 		rc = ft_load(o->input, FT_TEXT_INPUTS, tk, &set, err,
 		    sizeof(err));
 		if (rc != 0) {
-			cli_error("%s", rc == NN_ENOMEM ? "out of memory" : err);
+			cli_error("%s", rc == NN_ENOMEM ? "out of memory" :
+			    err);
 			return rc == NN_EFORMAT ? CLI_EXIT_DATA : CLI_EXIT_IO;
 		}
 		nex = set.n;

@@ -28,8 +28,8 @@ struct train_common {
 	const char *data, *val, *model, *out, *resume, *logp, *schedule;
 	int B, T, T_given;
 	long long steps;		/* -1 until given */
-	long long batch_tokens;		/* -1 (GPT) or 0 (encoders): B*T*accum */
-	long long eval_every;		/* 0: only at the end (and step 1) */
+	long long batch_tokens;		/* B*T*accum; <= 0: not given */
+	long long eval_every;		/* 0: only at the end */
 	long long eval_batches, save_every, warmup, decay_steps;
 	double lr, min_lr, wd, beta2, clip, val_fraction;
 	unsigned long long seed;

@@ -150,16 +150,18 @@ bert_config_parse(struct bert_config *cfg, const char *json, size_t len,
 				goto bad;
 			snprintf(name, sizeof(name), "%.*s", (int)vl, v);
 			if (!strcmp(key, "share")) {
-				if ((cfg->share = bert_share_parse(name)) < 0) {
-					rc = fail(err, errlen, "\"share\": all, "
-					    "attention, ffn or none");
+				cfg->share = bert_share_parse(name);
+				if (cfg->share < 0) {
+					rc = fail(err, errlen, "\"share\": "
+					    "all, attention, ffn or none");
 					goto out;
 				}
-			} else if (!strcmp(name, "nsp") || !strcmp(name, "sop") ||
-			    !strcmp(name, "none")) {
-				cfg->head = name[0] == 'n' ? (name[1] == 's' ?
-				    BERT_HEAD_NSP : BERT_HEAD_NONE) :
-				    BERT_HEAD_SOP;
+			} else if (!strcmp(name, "nsp")) {
+				cfg->head = BERT_HEAD_NSP;
+			} else if (!strcmp(name, "sop")) {
+				cfg->head = BERT_HEAD_SOP;
+			} else if (!strcmp(name, "none")) {
+				cfg->head = BERT_HEAD_NONE;
 			} else {
 				rc = fail(err, errlen, "\"head\": nsp, sop or "
 				    "none");

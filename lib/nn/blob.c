@@ -112,7 +112,8 @@ nn_blob_load(const char *path, const char magic[8], const char *kind,
 	XXH64_update(x, hdr, hlen);
 	for (int i = 0; i < nblk && !why; i++) {
 		float *dst = blk[i];
-		if (!dst && !scratch && !(scratch = malloc(sizeof(float) * n))) {
+		if (!dst && !scratch &&
+		    !(scratch = malloc(sizeof(float) * n))) {
 			rc = NN_ENOMEM;
 			goto out;
 		}

@@ -17,8 +17,8 @@ int	nn_blob_save(const char *path, const char magic[8], const void *hdr,
 
 /* Read the header of path into hdr after checking the magic.  Returns 0,
  * NN_EIO, or NN_EFORMAT with err set to "not a KIND checkpoint"/"truncated". */
-int	nn_blob_header(const char *path, const char magic[8], const char *kind,
-	    void *hdr, size_t hlen, char *err, size_t errlen);
+int	nn_blob_header(const char *path, const char magic[8],
+	    const char *kind, void *hdr, size_t hlen, char *err, size_t errlen);
 
 /*
  * Read the whole file: the header into hdr, then nblk blocks of n floats,

@@ -547,7 +547,7 @@ ft_f1(const char *pred, const char *gold)
 					break;
 				}
 		if (na == 0 || nb == 0)
-			f1 = na == nb;	/* both empty: SQuAD v2 scores 1 */
+			f1 = na == nb;	/* both empty: as SQuAD v2 */
 		else if (common)
 			f1 = 2.0 * common / (na + nb);
 	}

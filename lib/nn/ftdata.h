@@ -41,7 +41,7 @@ struct ft_example {
 struct ft_set {
 	struct ft_example *e;
 	size_t n, cap;
-	int K;			/* classification: 1 + the largest label */
+	int K;		/* classification: 1 + the largest label */
 };
 
 /*
@@ -85,14 +85,15 @@ void	ft_head_init(struct ft_head *h, int K, int H, struct nn_rng *r);
 void	ft_head_scores(const struct ft_head *h, const float *x, float *out);
 /* Backward of ft_head_scores with dout (K): into the head's gradients and,
  * added, dx (H). */
-void	ft_head_backward(struct ft_head *h, const float *x, const float *dout,
-	    float *dx);
+void	ft_head_backward(struct ft_head *h, const float *x,
+	    const float *dout, float *dx);
 /* One AdamW step at lr; zeroes the gradients. */
 void	ft_head_step(struct ft_head *h, float lr);
 void	ft_head_release(struct ft_head *h);
 
 /* The fine-tuning schedule: linear warm-up over warmup steps, then linear
  * decay to 0 at total (step from 0). */
-float	ft_lr(double lr, long long step, long long total, long long warmup);
+float	ft_lr(double lr, long long step, long long total,
+	    long long warmup);
 
 #endif

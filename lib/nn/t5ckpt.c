@@ -13,7 +13,7 @@
 
 /* After the magic. */
 struct hdr {
-	int32_t cfg[8];		/* t5_config in order, init_std's bits last */
+	int32_t cfg[8];		/* t5_config in order, init_std's bits */
 	uint64_t step, drawn, nexamples;
 	uint64_t rng[4];
 	uint64_t nparams;
@@ -130,7 +130,8 @@ t5_ckpt_load(const char *path, struct t5 *m, float *mo, float *vo,
 		return rc;
 	if (memcmp(&cfg, &m->cfg, sizeof(cfg)) != 0 ||
 	    h.nparams != m->nparams) {
-		snprintf(err, errlen, "the model differs from the checkpoint's");
+		snprintf(err, errlen, "the model differs from the "
+		    "checkpoint's");
 		return NN_EFORMAT;
 	}
 	if ((mo || vo) && !h.has_opt) {

@@ -14,7 +14,7 @@
 struct t5_run_state {
 	uint64_t step;		/* optimizer steps done */
 	uint64_t drawn;		/* training examples drawn so far */
-	uint64_t nexamples;	/* examples in the data (a resume checks it) */
+	uint64_t nexamples;	/* examples in the data (resume checks) */
 	struct nn_rng rng;	/* the batch-order generator */
 };
 
