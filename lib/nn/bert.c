@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #include "nn/bert.h"
 #include "nn/kern.h"
 
@@ -350,36 +352,36 @@ bert_adamw_step(struct bert *m, const struct adamw *o, float lr,
 
 /* ---- attention ---- */
 
+/*
+ * Bidirectional attention over each sequence's first len[b] tokens (the
+ * keys; every query row is computed, padding rows too).  Per (sequence,
+ * head) the scores and the output are two matrix products (OpenBLAS, one
+ * thread inside the parallel loop); the softmax runs over the real keys.
+ */
 void
 bert_attention_fwd(float *out, float *att, const float *qkv,
     const int32_t *len, int B, int T, int C, int NH)
 {
-	int hs = C / NH;
+	int hs = C / NH, C3 = 3 * C;
 	float scale = 1.0f / sqrtf((float)hs);
 
 #pragma omp parallel for schedule(static)
 	for (int bh = 0; bh < B * NH; bh++) {
 		int b = bh / NH, h = bh % NH, n = len[b];
-		const float *base = qkv + (size_t)b * T * 3 * C;
+		const float *q = qkv + (size_t)b * T * C3 + h * hs;
+		const float *k = q + C, *v = q + 2 * C;
 		float *a = att + (size_t)bh * T * T;
+		float *o = out + (size_t)b * T * C + h * hs;
 		if (n < 1)
 			n = 1;
 		if (n > T)
 			n = T;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, n, hs,
+		    scale, q, C3, k, C3, 0.0f, a, T);
 		for (int i = 0; i < T; i++) {
-			const float *q = base + (size_t)i * 3 * C + h * hs;
 			float *ai = a + (size_t)i * T, mxv = -INFINITY, sum = 0;
-			float *o = out + ((size_t)b * T + i) * C + h * hs;
-			for (int j = 0; j < n; j++) {
-				const float *k = base + (size_t)j * 3 * C + C +
-				    h * hs;
-				float s = 0;
-				for (int d = 0; d < hs; d++)
-					s += q[d] * k[d];
-				ai[j] = s * scale;
-				if (ai[j] > mxv)
-					mxv = ai[j];
-			}
+			for (int j = 0; j < n; j++)
+				mxv = ai[j] > mxv ? ai[j] : mxv;
 			for (int j = 0; j < n; j++) {
 				ai[j] = expf(ai[j] - mxv);
 				sum += ai[j];
@@ -388,15 +390,9 @@ bert_attention_fwd(float *out, float *att, const float *qkv,
 				ai[j] /= sum;
 			for (int j = n; j < T; j++)
 				ai[j] = 0;
-			for (int d = 0; d < hs; d++)
-				o[d] = 0;
-			for (int j = 0; j < n; j++) {
-				const float *v = base + (size_t)j * 3 * C +
-				    2 * C + h * hs;
-				for (int d = 0; d < hs; d++)
-					o[d] += ai[j] * v[d];
-			}
 		}
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, n,
+		    1.0f, a, T, v, C3, 0.0f, o, C);
 	}
 }
 
@@ -405,52 +401,42 @@ bert_attention_bwd(float *dqkv, float *scratch, const float *dout,
     const float *qkv, const float *att, const int32_t *len, int B, int T,
     int C, int NH)
 {
-	int hs = C / NH;
+	int hs = C / NH, C3 = 3 * C;
 	float scale = 1.0f / sqrtf((float)hs);
 
 #pragma omp parallel for schedule(static)
 	for (int bh = 0; bh < B * NH; bh++) {
 		int b = bh / NH, h = bh % NH, n = len[b];
-		const float *base = qkv + (size_t)b * T * 3 * C;
-		float *dbase = dqkv + (size_t)b * T * 3 * C;
+		const float *q = qkv + (size_t)b * T * C3 + h * hs;
+		const float *k = q + C, *v = q + 2 * C;
+		float *dq = dqkv + (size_t)b * T * C3 + h * hs;
+		float *dk = dq + C, *dv = dq + 2 * C;
 		const float *a = att + (size_t)bh * T * T;
-		float *dp = scratch + (size_t)bh * T * T;
+		const float *go = dout + (size_t)b * T * C + h * hs;
+		float *ds = scratch + (size_t)bh * T * T;
 		if (n < 1)
 			n = 1;
 		if (n > T)
 			n = T;
+		/* dV += A^T dO ; dP = dO V^T */
+		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, hs, T,
+		    1.0f, a, T, go, C, 1.0f, dv, C3);
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, n, hs,
+		    1.0f, go, C, v, C3, 0.0f, ds, T);
+		/* dS = A * (dP - sum_j A dP) * scale, in place */
 		for (int i = 0; i < T; i++) {
 			const float *ai = a + (size_t)i * T;
-			const float *go = dout + ((size_t)b * T + i) * C +
-			    h * hs;
-			float *dpi = dp + (size_t)i * T, dot = 0;
-			for (int j = 0; j < n; j++) {
-				const float *v = base + (size_t)j * 3 * C +
-				    2 * C + h * hs;
-				float *dv = dbase + (size_t)j * 3 * C + 2 * C +
-				    h * hs;
-				float s = 0;
-				for (int d = 0; d < hs; d++) {
-					s += go[d] * v[d];
-					dv[d] += ai[j] * go[d];
-				}
-				dpi[j] = s;
-				dot += ai[j] * s;
-			}
-			const float *q = base + (size_t)i * 3 * C + h * hs;
-			float *dq = dbase + (size_t)i * 3 * C + h * hs;
-			for (int j = 0; j < n; j++) {
-				float ds = ai[j] * (dpi[j] - dot) * scale;
-				const float *k = base + (size_t)j * 3 * C + C +
-				    h * hs;
-				float *dk = dbase + (size_t)j * 3 * C + C +
-				    h * hs;
-				for (int d = 0; d < hs; d++) {
-					dq[d] += ds * k[d];
-					dk[d] += ds * q[d];
-				}
-			}
+			float *di = ds + (size_t)i * T, dot = 0;
+			for (int j = 0; j < n; j++)
+				dot += ai[j] * di[j];
+			for (int j = 0; j < n; j++)
+				di[j] = ai[j] * (di[j] - dot) * scale;
 		}
+		/* dQ += dS K ; dK += dS^T Q */
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, n,
+		    1.0f, ds, T, k, C3, 1.0f, dq, C3);
+		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, hs, T,
+		    1.0f, ds, T, q, C3, 1.0f, dk, C3);
 	}
 }
 
