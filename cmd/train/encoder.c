@@ -27,7 +27,8 @@
 #include "nn/dist.h"
 #include "train.h"
 
-enum { OPT_SHARE = TRAIN_OPT_FAMILY, OPT_MASK_PROB, OPT_DYNAMIC, OPT_ACCUM };
+enum { OPT_SHARE = TRAIN_OPT_FAMILY, OPT_MASK_PROB, OPT_DYNAMIC, OPT_ACCUM,
+	OPT_STREAM };
 
 static const struct option longopts[] = {
 	TRAIN_LONGOPTS,
@@ -35,6 +36,7 @@ static const struct option longopts[] = {
 	{ "share", required_argument, NULL, OPT_SHARE },
 	{ "mask-prob", required_argument, NULL, OPT_MASK_PROB },
 	{ "dynamic-mask", no_argument, NULL, OPT_DYNAMIC },
+	{ "stream", no_argument, NULL, OPT_STREAM },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -48,6 +50,8 @@ static const char help[] =
 "  -d, --data PATH       a shard folder (its val split validates) or a\n"
 "                        token-record file: masked records (mask-gen), or\n"
 "                        pair / seq records masked here every epoch\n"
+"      --stream          records from the operand or stdin in arrival order,\n"
+"                        one pass (validation from --val)\n"
 "      --val FILE        validation records (default: the folder's val\n"
 "                        split, else the last --val-fraction, 0.05)\n"
 "      --share MODE      ALBERT cross-layer sharing: all attention ffn none\n"
@@ -203,6 +207,9 @@ struct run {
 	uint32_t *perm;
 	uint64_t epoch, idx;
 	uint64_t seed;
+	/* --stream: records in arrival order, idx of them consumed */
+	struct tok_reader *stream;
+	const char *stream_name;
 };
 
 static void
@@ -221,59 +228,54 @@ shuffle(struct run *r)
 	}
 }
 
-/* Put record i of s into batch row b (masking it for epoch). */
+/* Put record number recno (from 1) of the data called name into batch
+ * row b, masking it for epoch; exits on a record the model cannot take. */
 static void
-put_row(struct run *r, const struct recs *s, uint64_t i, int b,
-    uint64_t epoch)
+put_rec(struct run *r, struct tok_rec rec, const char *name, uint64_t recno,
+    int b, uint64_t epoch)
 {
-	struct tok_rec rec;
 	int T = r->T, V = r->m.cfg.vocab_size, n;
 	int32_t *tok = r->tok + (size_t)b * T, *lab = r->lab + (size_t)b * T;
 	uint8_t *seg = r->seg + (size_t)b * T;
 
-	if (recs_get(s, i, &rec, &r->rb) != 0) {
-		cli_error("%s: record %llu cannot be read", s->name,
-		    (unsigned long long)(s->first + i + 1));
-		exit(CLI_EXIT_DATA);
-	}
 	n = rec.n < (size_t)T ? (int)rec.n : T;
 	if (n < 1) {
-		cli_error("%s: record %llu: empty", s->name,
-		    (unsigned long long)(s->first + i + 1));
+		cli_error("%s: record %llu: empty", name,
+		    (unsigned long long)recno);
 		exit(CLI_EXIT_DATA);
 	}
 	if (r->head && !rec.has_label) {
 		cli_error("%s: record %llu: no example label (the %s head "
-		    "needs nsp-pair or sop-pair records)", s->name,
-		    (unsigned long long)(s->first + i + 1),
+		    "needs nsp-pair or sop-pair records)", name,
+		    (unsigned long long)recno,
 		    r->head == BERT_HEAD_NSP ? "NSP" : "SOP");
 		exit(CLI_EXIT_DATA);
 	}
 	if (r->head && (rec.label < 0 || rec.label > 1)) {
 		cli_error("%s: record %llu: example label %d is not 0 or 1",
-		    s->name, (unsigned long long)(s->first + i + 1),
+		    name, (unsigned long long)recno,
 		    (int)rec.label);
 		exit(CLI_EXIT_DATA);
 	}
 	if (!r->dynamic && !rec.labels) {
 		cli_error("%s: record %llu: no MLM labels (mask-gen output, "
-		    "or --dynamic-mask)", s->name,
-		    (unsigned long long)(s->first + i + 1));
+		    "or --dynamic-mask)", name,
+		    (unsigned long long)recno);
 		exit(CLI_EXIT_DATA);
 	}
 	for (int t = 0; t < n; t++) {
 		if (rec.tokens[t] >= (uint32_t)V) {
 			cli_error("%s: record %llu: token %u is outside the "
-			    "model's vocabulary (%d)", s->name,
-			    (unsigned long long)(s->first + i + 1),
+			    "model's vocabulary (%d)", name,
+			    (unsigned long long)recno,
 			    rec.tokens[t], V);
 			exit(CLI_EXIT_DATA);
 		}
 		seg[t] = rec.segments ? rec.segments[t] : 0;
 		if (seg[t] >= r->m.cfg.n_types) {
 			cli_error("%s: record %llu: segment id %u, the model "
-			    "has %d", s->name,
-			    (unsigned long long)(s->first + i + 1), seg[t],
+			    "has %d", name,
+			    (unsigned long long)recno, seg[t],
 			    r->m.cfg.n_types);
 			exit(CLI_EXIT_DATA);
 		}
@@ -305,11 +307,49 @@ put_row(struct run *r, const struct recs *s, uint64_t i, int b,
 	r->cls[b] = r->head ? rec.label : 0;
 }
 
-/* The next B training records into the batch, or (!keep) passed over:
- * another rank's micro-batch. */
+/* Put record i of s into batch row b (masking it for epoch). */
 static void
+put_row(struct run *r, const struct recs *s, uint64_t i, int b,
+    uint64_t epoch)
+{
+	struct tok_rec rec;
+
+	if (recs_get(s, i, &rec, &r->rb) != 0) {
+		cli_error("%s: record %llu cannot be read", s->name,
+		    (unsigned long long)(s->first + i + 1));
+		exit(CLI_EXIT_DATA);
+	}
+	put_rec(r, rec, s->name, s->first + i + 1, b, epoch);
+}
+
+/* The next B records of the stream into the batch: 1, or 0 when it ends
+ * first (the partial batch is dropped). */
+static int
+stream_batch(struct run *r)
+{
+	struct tok_rec rec;
+	int rc;
+
+	for (int b = 0; b < r->B; b++) {
+		if ((rc = tok_read(r->stream, &rec)) < 0) {
+			cli_error("%s", tok_reader_errmsg(r->stream));
+			exit(rc == PTK_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA);
+		}
+		if (rc == 0)
+			return 0;
+		put_rec(r, rec, r->stream_name, r->idx + 1, b, 0);
+		r->idx++;
+	}
+	return 1;
+}
+
+/* The next B training records into the batch, or (!keep) passed over:
+ * another rank's micro-batch.  Returns 0 when a stream has ended. */
+static int
 next_batch(struct run *r, int keep)
 {
+	if (r->stream)
+		return stream_batch(r);
 	for (int b = 0; b < r->B; b++) {
 		if (r->idx == r->tr.n) {
 			r->epoch++;
@@ -320,6 +360,7 @@ next_batch(struct run *r, int keep)
 			put_row(r, &r->tr, r->perm[r->idx], b, r->epoch);
 		r->idx++;
 	}
+	return 1;
 }
 
 static struct bert_batch
@@ -423,7 +464,8 @@ enc_train_main(int argc, char *argv[])
 	long long start = 0;
 	char *ck = NULL;
 	double mask_prob = 0.15;
-	int accum = 1, dyn_opt = 0, ch, progress, vocab_given = 0;
+	int accum = 1, dyn_opt = 0, ch, progress, vocab_given = 0, stream = 0;
+	long long done;
 	struct bert_config cfg;
 	struct tok_header hdr;
 	struct shardset *set = NULL;
@@ -436,7 +478,8 @@ enc_train_main(int argc, char *argv[])
 	double t0;
 
 	cli_init(argv, "usage: train --model bert-tiny|roberta-tiny|"
-	    "albert-tiny --data PATH --steps N [options]", help);
+	    "albert-tiny|CONFIG.json (--data PATH | --stream) --steps N "
+	    "[options] [file]", help);
 	while ((ch = getopt_long(argc, argv, TRAIN_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		if (cli_common_opt(&c, ch, optarg) ||
@@ -451,11 +494,23 @@ enc_train_main(int argc, char *argv[])
 			mask_prob = cli_real(optarg, "--mask-prob", 0, 1);
 			break;
 		case OPT_DYNAMIC: dyn_opt = 1; break;
+		case OPT_STREAM: stream = 1; break;
 		default: cli_usage_error("unknown option");
 		}
 	}
+	if (stream && tc.data)
+		cli_usage_error("give one of --data PATH and --stream");
+	if (stream) {
+		if (argc - optind > 1)
+			cli_usage_error("--stream reads one input");
+		tc.data = optind < argc ? argv[optind++] : "-";
+		if (dist_size() > 1)
+			cli_usage_error("--stream reads standard input, which "
+			    "mpirun gives rank 0 alone: give the ranks --data");
+	}
 	if (optind < argc)
-		cli_usage_error("encoder models read --data, not operands");
+		cli_usage_error("encoder models read --data or --stream, not "
+		    "operands");
 	if (!tc.model)
 		cli_usage_error("--model is required");
 	if (bert_config_preset(&cfg, tc.model) != 0) {
@@ -469,7 +524,7 @@ enc_train_main(int argc, char *argv[])
 		buf_release(&b);
 	}
 	if (!tc.data)
-		cli_usage_error("--data is required");
+		cli_usage_error("--data or --stream is required");
 	if (tc.steps < 0)
 		cli_usage_error("--steps is required");
 	if (tc.resume) {
@@ -512,11 +567,22 @@ enc_train_main(int argc, char *argv[])
 	progress = cli_show_progress(&c) && dist_rank() == 0;
 
 	memset(&r, 0, sizeof(r));
-	if (stat(tc.data, &st) != 0) {
+	if (stream) {
+		int rc = tok_reader_open(&r.stream, tc.data);
+		if (rc <= 0) {
+			if (rc == 0)
+				cli_error("%s: no records", tc.data);
+			else
+				cli_error("%s", tok_reader_errmsg(r.stream));
+			exit(rc == 0 || rc == PTK_EFORMAT || rc == PTK_ELIMIT ?
+			    CLI_EXIT_DATA : CLI_EXIT_IO);
+		}
+		hdr = *tok_reader_header(r.stream);
+		r.stream_name = strcmp(tc.data, "-") ? tc.data : "<stdin>";
+	} else if (stat(tc.data, &st) != 0) {
 		cli_error("%s: %s", tc.data, strerror(errno));
 		exit(CLI_EXIT_IO);
-	}
-	if (S_ISDIR(st.st_mode)) {
+	} else if (S_ISDIR(st.st_mode)) {
 		int rc = shardset_open(&set, tc.data, 0, cli_jobs(&c));
 		if (rc < 0) {
 			cli_error("%s", shardset_errmsg(set));
@@ -547,7 +613,7 @@ enc_train_main(int argc, char *argv[])
 		recs_load(&r.va, tc.val, &vh);
 		if (vh.vocab_size > hdr.vocab_size)
 			hdr.vocab_size = vh.vocab_size;
-	} else if (r.va.n == 0 && tc.val_fraction > 0) {
+	} else if (r.va.n == 0 && tc.val_fraction > 0 && !stream) {
 		uint64_t nv = (uint64_t)(r.tr.n * tc.val_fraction);
 		if (nv >= 1 && nv < r.tr.n) {
 			r.va = r.tr;
@@ -556,7 +622,7 @@ enc_train_main(int argc, char *argv[])
 			r.tr.n -= nv;
 		}
 	}
-	if (r.tr.n == 0) {
+	if (r.tr.n == 0 && !stream) {
 		cli_error("%s: no training records", tc.data);
 		exit(CLI_EXIT_DATA);
 	}
@@ -637,7 +703,7 @@ enc_train_main(int argc, char *argv[])
 	r.cls = xmalloc(sizeof(int32_t) * tc.B);
 	r.mtok = xmalloc(sizeof(uint32_t) * tc.T);
 	r.mlab = xmalloc(sizeof(int32_t) * tc.T);
-	r.perm = xmalloc(sizeof(uint32_t) * r.tr.n);
+	r.perm = xmalloc(sizeof(uint32_t) * (r.tr.n ? r.tr.n : 1));
 	shuffle(&r);
 	if (ck) {
 		uint64_t pos[3];
@@ -647,7 +713,7 @@ enc_train_main(int argc, char *argv[])
 			    err);
 			exit(rc == NN_EIO ? CLI_EXIT_IO : CLI_EXIT_DATA);
 		}
-		if (pos[2] > r.tr.n) {
+		if (!stream && pos[2] > r.tr.n) {
 			cli_error("%s: the checkpoint's data position is past "
 			    "the data (other data?)", ck);
 			exit(CLI_EXIT_DATA);
@@ -655,6 +721,18 @@ enc_train_main(int argc, char *argv[])
 		start = (long long)pos[0];
 		r.epoch = pos[1];
 		shuffle(&r);
+		/* A stream skips the records the run had consumed. */
+		for (r.idx = 0; stream && r.idx < pos[2]; r.idx++) {
+			struct tok_rec rec;
+			int rc = tok_read(r.stream, &rec);
+			if (rc <= 0) {
+				cli_error("%s: %s", r.stream_name, rc < 0 ?
+				    tok_reader_errmsg(r.stream) : "the stream "
+				    "ends before the checkpoint's position");
+				exit(rc == PTK_EIO ? CLI_EXIT_IO :
+				    CLI_EXIT_DATA);
+			}
+		}
 		r.idx = pos[2];
 	}
 	if (tc.logp && dist_rank() == 0 && !(logf = fopen(tc.logp, ck ? "a" :
@@ -663,16 +741,21 @@ enc_train_main(int argc, char *argv[])
 		exit(CLI_EXIT_IO);
 	}
 	if (!c.quiet && dist_rank() == 0) {
-		char cj[512];
+		char cj[512], ntr[32];
 		bert_config_json(&cfg, cj, sizeof(cj));
-		fprintf(stderr, "train: %s %.2fM parameters, %llu training "
+		if (stream)
+			snprintf(ntr, sizeof(ntr), "a stream of");
+		else
+			snprintf(ntr, sizeof(ntr), "%llu",
+			    (unsigned long long)r.tr.n);
+		fprintf(stderr, "train: %s %.2fM parameters, %s training "
 		    "records, %llu validation, %s masks\ntrain: %s\n", tc.model,
-		    (double)r.m.nparams / 1e6,
-		    (unsigned long long)r.tr.n, (unsigned long long)r.va.n,
-		    r.dynamic ? "in-process (every epoch)" : "the records'",
-		    cj);
+		    (double)r.m.nparams / 1e6, ntr, (unsigned long long)r.va.n,
+		    r.dynamic ? (stream ? "in-process" :
+		    "in-process (every epoch)") : "the records'", cj);
 	}
 	t0 = now();
+	done = tc.steps;
 	for (long long s = start; s < tc.steps; s++) {
 		double mlm = 0, cl = 0, norm, t1 = now();
 		double cc = 0, cn = 0, mlm_k = 0;
@@ -682,7 +765,10 @@ enc_train_main(int argc, char *argv[])
 			struct bert_loss l;
 			struct bert_batch bt;
 			int mine = k % dist_size() == dist_rank();
-			next_batch(&r, mine);
+			if (!next_batch(&r, mine)) {
+				done = s;	/* the stream ended */
+				break;
+			}
 			if (!mine)
 				continue;
 			bt = batch_of(&r, tc.B);
@@ -696,6 +782,11 @@ enc_train_main(int argc, char *argv[])
 				cl += l.cls;
 			cc += l.cls_correct;
 			cn += l.cls_n;
+		}
+		if (done == s) {
+			/* A partial step would change the scale: drop it. */
+			bert_zero_grad(&r.m);
+			break;
 		}
 		if (dist_size() > 1) {
 			double st[5] = { mlm, mlm_k, cl, cc, cn };
@@ -761,9 +852,17 @@ enc_train_main(int argc, char *argv[])
 	}
 	if (progress)
 		fputc('\n', stderr);
+	if (done < tc.steps) {
+		if (!c.quiet)
+			fprintf(stderr, "train: the stream ended after %lld "
+			    "steps\n", done);
+		/* The last complete step's checkpoint, unless just saved. */
+		if (tc.out && done > start && !(tc.save_every &&
+		    done % tc.save_every == 0))
+			save(&r, tc.out, (uint64_t)done);
+	}
 	if (!c.quiet && dist_rank() == 0)
-		fprintf(stderr, "train: %lld steps in %.1f s\n",
-		    tc.steps - start,
+		fprintf(stderr, "train: %lld steps in %.1f s\n", done - start,
 		    now() - t0);
 	if (logf && fclose(logf) != 0) {
 		cli_error("%s: %s", tc.logp, strerror(errno));
@@ -791,5 +890,6 @@ enc_train_main(int argc, char *argv[])
 	free(r.mtok);
 	free(r.mlab);
 	free(r.perm);
+	tok_reader_free(r.stream);
 	return 0;
 }
