@@ -72,6 +72,8 @@ static const char help[] =
 "      --log FILE        metrics as JSON Lines, one per step\n"
 "      --out DIR         checkpoints DIR/step-NNNNNNNN.ckpt and DIR/latest\n"
 "      --save-every N    checkpoint every N steps (default: at the end)\n"
+"      --keep-best       also keep DIR/best.ckpt, the lowest validation\n"
+"                        loss so far (DIR/best.json names its step)\n"
 "      --resume PATH     continue from a checkpoint or an --out folder with\n"
 "                        the same losses (same data and options)\n";
 
@@ -407,15 +409,6 @@ evaluate(struct run *r, long nb, double *mlm, double *cls, double *acc)
 	*acc = sum[3] ? sum[4] / sum[3] : NAN;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void
 json_num(FILE *f, const char *k, double v)
 {
@@ -423,9 +416,9 @@ json_num(FILE *f, const char *k, double v)
 		fprintf(f, ",\"%s\":%.6g", k, v);
 }
 
-/* DIR/step-NNNNNNNN.ckpt, then DIR/latest naming it. */
+/* DIR/step-NNNNNNNN.ckpt, then DIR/latest naming it; or DIR/best.ckpt. */
 static void
-save(struct run *r, const char *dir, uint64_t step)
+save(struct run *r, const char *dir, uint64_t step, int best)
 {
 	char path[4096], name[64];
 	uint64_t pos[3] = { step, r->epoch, r->idx };
@@ -438,13 +431,18 @@ save(struct run *r, const char *dir, uint64_t step)
 	}
 	if (dist_rank() != 0)
 		return;
-	snprintf(name, sizeof(name), "step-%08llu.ckpt",
-	    (unsigned long long)step);
+	if (best)
+		snprintf(name, sizeof(name), "best.ckpt");
+	else
+		snprintf(name, sizeof(name), "step-%08llu.ckpt",
+		    (unsigned long long)step);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (bert_ckpt_save(path, &r->m, pos) != 0) {
 		cli_error("%s: %s", path, strerror(errno));
 		exit(CLI_EXIT_IO);
 	}
+	if (best)
+		return;
 	if (ckpt_mark_latest(dir, name) != 0) {
 		cli_error("%s/latest: %s", dir, strerror(errno));
 		exit(CLI_EXIT_IO);
@@ -466,6 +464,7 @@ enc_train_main(int argc, char *argv[])
 	double mask_prob = 0.15;
 	int accum = 1, dyn_opt = 0, ch, progress, vocab_given = 0, stream = 0;
 	long long done;
+	double best = INFINITY;
 	struct bert_config cfg;
 	struct tok_header hdr;
 	struct shardset *set = NULL;
@@ -525,6 +524,8 @@ enc_train_main(int argc, char *argv[])
 	}
 	if (!tc.data)
 		cli_usage_error("--data or --stream is required");
+	if (tc.keep_best && !tc.out)
+		cli_usage_error("--keep-best needs --out");
 	if (tc.steps < 0)
 		cli_usage_error("--steps is required");
 	if (tc.resume) {
@@ -754,10 +755,12 @@ enc_train_main(int argc, char *argv[])
 		    r.dynamic ? (stream ? "in-process" :
 		    "in-process (every epoch)") : "the records'", cj);
 	}
-	t0 = now();
+	if (tc.keep_best && ck)
+		best = train_best_load(tc.out);
+	t0 = train_now();
 	done = tc.steps;
 	for (long long s = start; s < tc.steps; s++) {
-		double mlm = 0, cl = 0, norm, t1 = now();
+		double mlm = 0, cl = 0, norm, t1 = train_now();
 		double cc = 0, cn = 0, mlm_k = 0;
 		float lrs, scale = 1;
 		/* Micro-batch k is rank k mod ranks's; all walk the order. */
@@ -804,9 +807,20 @@ enc_train_main(int argc, char *argv[])
 		cl = cn ? cl / accum : NAN;
 		int do_eval = r.va.n && tc.eval_every &&
 		    ((s + 1) % tc.eval_every == 0 || s + 1 == tc.steps);
-		double vm = NAN, vc = NAN, va = NAN, dt = now() - t1;
+		double vm = NAN, vc = NAN, va = NAN, dt = train_now() - t1;
 		if (do_eval)
 			evaluate(&r, (long)tc.eval_batches, &vm, &vc, &va);
+		if (do_eval && tc.keep_best) {
+			double vl = (isfinite(vm) ? vm : 0) +
+			    (isfinite(vc) ? vc : 0);
+			if (vl < best) {
+				best = vl;
+				save(&r, tc.out, (uint64_t)s + 1, 1);
+				if (dist_rank() == 0)
+					train_best_mark(tc.out,
+					    (unsigned long long)s + 1, vl);
+			}
+		}
 		if (logf) {
 			fprintf(logf, "{\"step\":%lld", s + 1);
 			json_num(logf, "loss", (isfinite(mlm) ? mlm : 0) +
@@ -845,7 +859,7 @@ enc_train_main(int argc, char *argv[])
 		if (tc.out && ((tc.save_every &&
 		    (s + 1) % tc.save_every == 0) ||
 		    s + 1 == tc.steps))
-			save(&r, tc.out, (uint64_t)s + 1);
+			save(&r, tc.out, (uint64_t)s + 1, 0);
 		if (progress)
 			fprintf(stderr, "\rtrain: step %lld/%lld mlm %.4f%s",
 			    s + 1, tc.steps, mlm, do_eval ? " (eval)" : "");
@@ -859,11 +873,11 @@ enc_train_main(int argc, char *argv[])
 		/* The last complete step's checkpoint, unless just saved. */
 		if (tc.out && done > start && !(tc.save_every &&
 		    done % tc.save_every == 0))
-			save(&r, tc.out, (uint64_t)done);
+			save(&r, tc.out, (uint64_t)done, 0);
 	}
 	if (!c.quiet && dist_rank() == 0)
 		fprintf(stderr, "train: %lld steps in %.1f s\n", done - start,
-		    now() - t0);
+		    train_now() - t0);
 	if (logf && fclose(logf) != 0) {
 		cli_error("%s: %s", tc.logp, strerror(errno));
 		exit(CLI_EXIT_IO);

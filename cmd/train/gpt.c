@@ -77,6 +77,8 @@ static const char help[] =
 "      --log FILE        metrics as JSON Lines, one per step\n"
 "      --out DIR         checkpoints DIR/step-NNNNNNNN.ckpt and DIR/latest\n"
 "      --save-every N    checkpoint every N steps (default: at the end)\n"
+"      --keep-best       also keep DIR/best.ckpt, the lowest validation\n"
+"                        loss so far (DIR/best.json names its step)\n"
 "      --resume PATH     continue from a checkpoint or an --out folder; a\n"
 "                        stream run skips the records it had consumed\n"
 "\n"
@@ -98,15 +100,6 @@ struct run {
 	struct train_common t;
 	int stream, vocab, local_window, local_every;
 };
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* The model: from the checkpoint when resuming, else preset or file. */
 static void
@@ -191,7 +184,7 @@ ranks_str(int n)
  * updates).  0, or NN_EIO with errno.
  */
 static int
-save(struct trainer *tr, const char *dir, const char *opts_json)
+save(struct trainer *tr, const char *dir, const char *opts_json, int best)
 {
 	char path[4096], name[64];
 
@@ -204,11 +197,16 @@ save(struct trainer *tr, const char *dir, const char *opts_json)
 		return 0;
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return NN_EIO;
-	snprintf(name, sizeof(name), "step-%08llu.ckpt",
-	    (unsigned long long)tr->step);
+	if (best)
+		snprintf(name, sizeof(name), "best.ckpt");
+	else
+		snprintf(name, sizeof(name), "step-%08llu.ckpt",
+		    (unsigned long long)tr->step);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (trainer_save(tr, path, opts_json) != 0)
 		return NN_EIO;
+	if (best)
+		return 0;	/* best.json, written by the caller, names it */
 	/* DIR/latest names the newest complete checkpoint, written last. */
 	return ckpt_mark_latest(dir, name);
 }
@@ -243,6 +241,7 @@ gpt_train_main(int argc, char *argv[])
 	char err[512], opts_json[1024], *ck = NULL;
 	FILE *logf = NULL;
 	int ch, rc, progress, ex = 0, rank;
+	double best = INFINITY;
 	enum lr_sched kind;
 
 	rank = dist_rank();
@@ -282,6 +281,8 @@ gpt_train_main(int argc, char *argv[])
 		cli_usage_error("unknown --schedule '%s'", r.t.schedule);
 	if (argc > 1)
 		cli_usage_error("--stream reads one input");
+	if (r.t.keep_best && !r.t.out)
+		cli_usage_error("--keep-best needs --out");
 	if (dist_size() > 1 && r.stream)
 		cli_usage_error("--stream reads standard input, which mpirun "
 		    "gives rank 0 alone: give the ranks --data");
@@ -362,6 +363,8 @@ gpt_train_main(int argc, char *argv[])
 	    "\"clip\":%g,\"seed\":%llu,\"steps\":%lld}", r.t.B, r.t.T,
 	    o.accum, r.t.lr, (double)o.sched.min_lr, r.t.warmup, r.t.schedule,
 	    r.t.wd, r.t.beta2, r.t.clip, r.t.seed, r.t.steps);
+	if (r.t.keep_best && tr.step)
+		best = train_best_load(r.t.out);
 	if (r.t.logp && rank == 0 &&
 	    !(logf = fopen(r.t.logp, tr.step ? "a" : "w"))) {
 		cli_error("%s: %s", r.t.logp, strerror(errno));
@@ -377,7 +380,7 @@ gpt_train_main(int argc, char *argv[])
 
 	while ((long long)tr.step < r.t.steps) {
 		struct train_metrics mt;
-		double t0 = now(), dt;
+		double t0 = train_now(), dt;
 		float vl = NAN;
 
 		rc = trainer_step(&tr, &mt);
@@ -392,7 +395,7 @@ gpt_train_main(int argc, char *argv[])
 				    (unsigned long long)tr.step);
 			break;
 		}
-		dt = now() - t0;
+		dt = train_now() - t0;
 		if (src.have_val && ((r.t.eval_every &&
 		    mt.step % r.t.eval_every == 0) ||
 		    mt.step == 1 || (long long)mt.step == r.t.steps))
@@ -417,10 +420,22 @@ gpt_train_main(int argc, char *argv[])
 			    dt * 1e3);
 		if (progress && !isnan(vl))
 			fprintf(stderr, "val %.4f\n", (double)vl);
+		if (r.t.keep_best && !isnan(vl) && vl < best) {
+			best = vl;
+			if (save(&tr, r.t.out, opts_json, 1) != 0) {
+				cli_error("%s: cannot write checkpoint: %s",
+				    r.t.out, strerror(errno));
+				ex = CLI_EXIT_IO;
+				goto out;
+			}
+			if (rank == 0)
+				train_best_mark(r.t.out,
+				    (unsigned long long)mt.step, vl);
+		}
 		if (r.t.out && r.t.save_every &&
 		    mt.step % r.t.save_every == 0 &&
 		    (long long)mt.step != r.t.steps &&
-		    save(&tr, r.t.out, opts_json) != 0) {
+		    save(&tr, r.t.out, opts_json, 0) != 0) {
 			cli_error("%s: cannot write checkpoint: %s", r.t.out,
 			    strerror(errno));
 			ex = CLI_EXIT_IO;
@@ -429,7 +444,7 @@ gpt_train_main(int argc, char *argv[])
 	}
 	if (progress)
 		fputc('\n', stderr);
-	if (r.t.out && save(&tr, r.t.out, opts_json) != 0) {
+	if (r.t.out && save(&tr, r.t.out, opts_json, 0) != 0) {
 		cli_error("%s: cannot write checkpoint: %s", r.t.out,
 		    strerror(errno));
 		ex = CLI_EXIT_IO;

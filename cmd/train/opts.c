@@ -2,7 +2,13 @@
  * opts.c - the pre-training options GPT (gpt.c) and the encoders
  * (encoder.c) share: one table, one parser, one set of ranges.
  */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "train.h"
 
@@ -55,6 +61,7 @@ train_common_opt(struct train_common *t, int ch, const char *arg)
 	case TRAIN_OPT_OUT: t->out = arg; break;
 	case TRAIN_OPT_RESUME: t->resume = arg; break;
 	case TRAIN_OPT_LOG: t->logp = arg; break;
+	case TRAIN_OPT_KEEP_BEST: t->keep_best = 1; break;
 	case TRAIN_OPT_SEED:
 		t->seed = (unsigned long long)cli_num(arg, "--seed", 0,
 		    1LL << 62);
@@ -80,4 +87,50 @@ train_model_arg(int argc, char *argv[])
 			break;
 	}
 	return NULL;
+}
+
+double
+train_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+double
+train_best_load(const char *dir)
+{
+	char path[4096], text[256];
+	double v = INFINITY;
+	const char *at;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/best.json", dir);
+	if (!(f = fopen(path, "r")))
+		return v;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = 0;
+	fclose(f);
+	if ((at = strstr(text, "\"val_loss\":")))
+		v = strtod(at + 11, NULL);
+	return v > 0 || v == 0 ? v : INFINITY;
+}
+
+void
+train_best_mark(const char *dir, unsigned long long step, double val_loss)
+{
+	char path[4096], tmp[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/best.json", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (!(f = fopen(tmp, "w")) || fprintf(f, "{\"step\":%llu,"
+	    "\"val_loss\":%.9g}\n", step, val_loss) < 0 || fflush(f) != 0 ||
+	    fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+		cli_error("%s: %s", path, strerror(errno));
+		unlink(tmp);
+		exit(CLI_EXIT_IO);
+	}
 }

@@ -33,6 +33,7 @@ struct train_common {
 	long long eval_batches, save_every, warmup, decay_steps;
 	double lr, min_lr, wd, beta2, clip, val_fraction;
 	unsigned long long seed;
+	int keep_best;			/* also keep DIR/best.ckpt */
 };
 
 enum {
@@ -41,7 +42,7 @@ enum {
 	TRAIN_OPT_WARMUP, TRAIN_OPT_SCHEDULE, TRAIN_OPT_DECAY_STEPS,
 	TRAIN_OPT_WD, TRAIN_OPT_BETA2, TRAIN_OPT_CLIP, TRAIN_OPT_EVAL_EVERY,
 	TRAIN_OPT_EVAL_BATCHES, TRAIN_OPT_SAVE_EVERY, TRAIN_OPT_OUT,
-	TRAIN_OPT_RESUME, TRAIN_OPT_LOG, TRAIN_OPT_SEED,
+	TRAIN_OPT_RESUME, TRAIN_OPT_LOG, TRAIN_OPT_SEED, TRAIN_OPT_KEEP_BEST,
 	TRAIN_OPT_FAMILY	/* the first of a family's own options */
 };
 
@@ -70,7 +71,8 @@ enum {
 	{ "out", required_argument, NULL, TRAIN_OPT_OUT }, \
 	{ "resume", required_argument, NULL, TRAIN_OPT_RESUME }, \
 	{ "log", required_argument, NULL, TRAIN_OPT_LOG }, \
-	{ "seed", required_argument, NULL, TRAIN_OPT_SEED }
+	{ "seed", required_argument, NULL, TRAIN_OPT_SEED }, \
+	{ "keep-best", no_argument, NULL, TRAIN_OPT_KEEP_BEST }
 
 /* If ch is one of the shared options, store arg (exits 2 on a bad value)
  * and return 1; else 0. */
@@ -79,6 +81,20 @@ int	train_common_opt(struct train_common *t, int ch, const char *arg);
 /* The value of --model / -m on a command line before any parsing (to pick
  * the model family), or NULL. */
 const char *train_model_arg(int argc, char *argv[]);
+
+/*
+ * --keep-best: DIR/best.ckpt is the checkpoint of the lowest validation
+ * loss so far, and DIR/best.json says which ({"step", "val_loss"}), so a
+ * resumed run keeps comparing against it.  train_best_load() gives that
+ * loss (INFINITY when there is none yet); train_best_mark() writes the
+ * JSON atomically after the checkpoint (exits 3 on an I/O error).
+ */
+double	train_best_load(const char *dir);
+void	train_best_mark(const char *dir, unsigned long long step,
+	    double val_loss);
+
+/* Seconds on the monotonic clock (step timings). */
+double	train_now(void);
 
 int	gpt_train_main(int argc, char *argv[]);
 /* The checkpoint file a --resume / --checkpoint / --init PATH names: PATH,
