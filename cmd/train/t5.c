@@ -56,6 +56,9 @@ static const char t5_help[] =
 "Decode with 'train sample --checkpoint C --tokenizer V --input FILE'.\n"
 "Inputs longer than 256 tokens and targets longer than 128 are cut.\n";
 
+/* T5's optimizer: AdamW (beta 0.9 / 0.999) without weight decay. */
+static const struct adamw t5_adam = { 0.9f, 0.999f, 1e-8f, 0.0f };
+
 enum { OPT_LR = CLI_OPT_FIRST_PROGRAM_OPT, OPT_WARMUP, OPT_EVAL, OPT_LOG,
 	OPT_SEED, OPT_TEXT, OPT_OUT, OPT_SAVE_EVERY, OPT_RESUME, OPT_INIT };
 
@@ -457,7 +460,7 @@ t5_train_main(int argc, char *argv[])
 	}
 	for (long long s = start + 1; s <= steps; s++) {
 		size_t idx[4096];
-		double gn = 0, clip, b1c, b2c;
+		double gn = 0, clip;
 		float loss, a = (float)(warmup && s <= warmup ?
 		    lr * (double)s / (double)warmup : lr);
 
@@ -469,22 +472,16 @@ t5_train_main(int argc, char *argv[])
 			}
 			idx[b] = tr[pos++ % ntrain];
 		}
-		memset(m.grads, 0, sizeof(float) * m.nparams);
+		/* The gradients are zero: from t5_init, then AdamW. */
 		loss = batch_loss(&m, exs, idx, (int)B, pad >= 0 ? pad : 0);
 		t5_backward(&m);
 		for (size_t i = 0; i < m.nparams; i++)
 			gn += (double)m.grads[i] * m.grads[i];
 		gn = sqrt(gn);
 		clip = gn > 1.0 ? 1.0 / gn : 1.0;
-		b1c = 1 - pow(0.9, (double)s);
-		b2c = 1 - pow(0.999, (double)s);
-		for (size_t i = 0; i < m.nparams; i++) {
-			float g = m.grads[i] * (float)clip;
-			mo[i] = 0.9f * mo[i] + 0.1f * g;
-			vo[i] = 0.999f * vo[i] + 0.001f * g * g;
-			m.params[i] -= a * (float)((mo[i] / b1c) /
-			    (sqrt(vo[i] / b2c) + 1e-8));
-		}
+		/* AdamW without weight decay over the whole slab. */
+		nn_adamw_tensor(m.params, m.grads, mo, vo, m.nparams, &t5_adam,
+		    a, (uint64_t)s, 0, (float)clip);
 		fprintf(logf, "{\"step\":%lld,\"loss\":%.6f,\"lr\":%g,"
 		    "\"grad_norm\":%.5g", s, loss, a, gn);
 		if (s == 1 || (every && s % every == 0) || s == steps) {

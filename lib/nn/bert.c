@@ -322,31 +322,11 @@ void
 bert_adamw_step(struct bert *m, const struct adamw *o, float lr,
     float grad_scale)
 {
-	double bc1, bc2;
-	float step_size, rbc2;
-
 	m->opt_step++;
-	bc1 = 1.0 - pow(o->beta1, (double)m->opt_step);
-	bc2 = 1.0 - pow(o->beta2, (double)m->opt_step);
-	step_size = (float)(lr / bc1);
-	rbc2 = (float)(1.0 / sqrt(bc2));
 	for (int t = 0; t < BERT_NPARAM; t++) {
-		float *p = m->p[t], *g = m->g[t];
-		float *mm = m->opt_m + (p - m->params);
-		float *vv = m->opt_v + (p - m->params);
-		float keep = is_matrix(t) ? 1.0f - lr * o->weight_decay : 1.0f;
-		float b1 = o->beta1, b2 = o->beta2, eps = o->eps;
-		long n = (long)m->sizes[t];
-
-#pragma omp parallel for simd schedule(static)
-		for (long j = 0; j < n; j++) {
-			float gj = g[j] * grad_scale;
-			g[j] = 0;
-			mm[j] = b1 * mm[j] + (1 - b1) * gj;
-			vv[j] = b2 * vv[j] + (1 - b2) * gj * gj;
-			float denom = sqrtf(vv[j]) * rbc2 + eps;
-			p[j] = p[j] * keep - step_size * mm[j] / denom;
-		}
+		size_t at = (size_t)(m->p[t] - m->params);
+		nn_adamw_tensor(m->p[t], m->g[t], m->opt_m + at, m->opt_v + at,
+		    m->sizes[t], o, lr, m->opt_step, is_matrix(t), grad_scale);
 	}
 }
 

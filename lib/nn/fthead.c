@@ -9,21 +9,6 @@
 #include "xalloc.h"
 #include "nn/ftdata.h"
 
-static void
-adamw(float *p, float *g, float *m, float *v, size_t n, float lr,
-    uint64_t t, float wd)
-{
-	double bc1 = 1 - pow(0.9, (double)t), bc2 = 1 - pow(0.999, (double)t);
-
-	for (size_t j = 0; j < n; j++) {
-		m[j] = 0.9f * m[j] + 0.1f * g[j];
-		v[j] = 0.999f * v[j] + 0.001f * g[j] * g[j];
-		p[j] = p[j] * (1 - lr * wd) - (float)(lr / bc1) * m[j] /
-		    ((float)sqrt(v[j] / bc2) + 1e-8f);
-		g[j] = 0;
-	}
-}
-
 void
 ft_head_init(struct ft_head *h, int K, int H, struct nn_rng *r)
 {
@@ -71,9 +56,13 @@ ft_head_backward(struct ft_head *h, const float *x, const float *dout,
 void
 ft_head_step(struct ft_head *h, float lr)
 {
+	static const struct adamw o = { 0.9f, 0.999f, 1e-8f, 0.01f };
+
 	h->t++;
-	adamw(h->w, h->gw, h->mw, h->vw, (size_t)h->K * h->H, lr, h->t, 0.01f);
-	adamw(h->b, h->gb, h->mb, h->vb, (size_t)h->K, lr, h->t, 0);
+	nn_adamw_tensor(h->w, h->gw, h->mw, h->vw, (size_t)h->K * h->H, &o,
+	    lr, h->t, 1, 1.0f);
+	nn_adamw_tensor(h->b, h->gb, h->mb, h->vb, (size_t)h->K, &o, lr, h->t,
+	    0, 1.0f);
 }
 
 void

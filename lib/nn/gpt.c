@@ -570,36 +570,38 @@ decayed(int i)
 }
 
 void
+nn_adamw_tensor(float *p, float *g, float *m, float *v, size_t n,
+    const struct adamw *o, float lr, uint64_t t, int decay,
+    float grad_scale)
+{
+	float step_size = (float)(lr / (1.0 - pow(o->beta1, (double)t)));
+	float rbc2 = (float)(1.0 / sqrt(1.0 - pow(o->beta2, (double)t)));
+	float keep = decay ? 1.0f - lr * o->weight_decay : 1.0f;
+	float b1 = o->beta1, b2 = o->beta2, eps = o->eps;
+	long len = (long)n;
+
+	/* The gradient is zeroed as it is read, saving the next step a pass
+	 * over it. */
+#pragma omp parallel for simd schedule(static)
+	for (long j = 0; j < len; j++) {
+		float gj = g[j] * grad_scale;
+		g[j] = 0;
+		m[j] = b1 * m[j] + (1 - b1) * gj;
+		v[j] = b2 * v[j] + (1 - b2) * gj * gj;
+		float denom = sqrtf(v[j]) * rbc2 + eps;
+		p[j] = p[j] * keep - step_size * m[j] / denom;
+	}
+}
+
+void
 gpt_adamw_step(struct gpt *m, const struct adamw *o, float lr,
     float grad_scale)
 {
-	double bc1, bc2;
-	float step_size, rbc2;
-
 	m->opt_step++;
-	bc1 = 1.0 - pow(o->beta1, (double)m->opt_step);
-	bc2 = 1.0 - pow(o->beta2, (double)m->opt_step);
-	step_size = (float)(lr / bc1);
-	rbc2 = (float)(1.0 / sqrt(bc2));
 	for (int t = 0; t < GPT_NPARAM; t++) {
-		float *p = m->p[t], *g = m->g[t];
-		float *mm = m->opt_m + (p - m->params);
-		float *vv = m->opt_v + (p - m->params);
-		float keep = decayed(t) ? 1.0f - lr * o->weight_decay : 1.0f;
-		float b1 = o->beta1, b2 = o->beta2, eps = o->eps;
-		long n = (long)m->sizes[t];
-
-		/* PyTorch's AdamW, operation for operation; the gradient is
-		 * zeroed as it is read, saving the next step a pass over it. */
-#pragma omp parallel for simd schedule(static)
-		for (long j = 0; j < n; j++) {
-			float gj = g[j] * grad_scale;
-			g[j] = 0;
-			mm[j] = b1 * mm[j] + (1 - b1) * gj;
-			vv[j] = b2 * vv[j] + (1 - b2) * gj * gj;
-			float denom = sqrtf(vv[j]) * rbc2 + eps;
-			p[j] = p[j] * keep - step_size * mm[j] / denom;
-		}
+		size_t at = (size_t)(m->p[t] - m->params);
+		nn_adamw_tensor(m->p[t], m->g[t], m->opt_m + at, m->opt_v + at,
+		    m->sizes[t], o, lr, m->opt_step, decayed(t), grad_scale);
 	}
 }
 

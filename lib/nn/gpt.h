@@ -176,6 +176,17 @@ struct adamw {
 	float weight_decay;	/* on matrices and embeddings only */
 };
 #define ADAMW_INIT { 0.9f, 0.95f, 1e-8f, 0.1f }
+
+/*
+ * One tensor's AdamW update (PyTorch's formula, operation for operation)
+ * at optimizer step t (from 1): g (n) is multiplied by grad_scale
+ * (clipping) and zeroed as it is read, m and v are the moments, and decay
+ * says whether o->weight_decay applies to this tensor.  Every trainer's
+ * optimizer (GPT, encoders, T5, fine-tuning heads) is this loop.
+ */
+void	nn_adamw_tensor(float *p, float *g, float *m, float *v, size_t n,
+	    const struct adamw *o, float lr, uint64_t t, int decay,
+	    float grad_scale);
 /* One AdamW step (PyTorch's formula) with gradients multiplied by
  * grad_scale first (clipping); leaves the gradients at zero. */
 void	gpt_adamw_step(struct gpt *m, const struct adamw *opt, float lr,
