@@ -324,6 +324,61 @@ t5_forward(struct t5 *m, const int32_t *src, const int *slen, int B, int S,
 	return t->ntgt ? (float)(loss / (double)t->ntgt) : 0.0f;
 }
 
+/*
+ * Backward of a feed-forward sublayer, y = x + relu(rms(x) Wi^T) Wo^T,
+ * with layer l's tensors iwi, iwo and gain iln; h = rms(x) and r its
+ * scales, fpre / frelu the activations.  dy (N, C) holds d(y) and gets
+ * d(x) added; df (N, F) and tmp (N, C) are scratch.
+ */
+static void
+ffn_bwd(struct t5 *m, int iwi, int iwo, int iln, size_t l, const float *h,
+    const float *x, const float *r, const float *fpre, const float *frelu,
+    float *dy, float *df, float *tmp, size_t N)
+{
+	int C = m->cfg.n_embd, F = m->cfg.n_mlp;
+	size_t lc = l * (size_t)C;
+
+	memset(df, 0, sizeof(float) * N * F);
+	linear_add_bwd(df, m->g[iwo] + lc * F, dy, frelu, m->p[iwo] + lc * F,
+	    (int)N, F, C);
+	for (size_t i = 0; i < N * F; i++)
+		df[i] = fpre[i] > 0 ? df[i] : 0;
+	memset(tmp, 0, sizeof(float) * N * C);
+	linear_add_bwd(tmp, m->g[iwi] + lc * F, df, h, m->p[iwi] + lc * F,
+	    (int)N, C, F);
+	t5_rmsnorm_bwd(dy, m->g[iln] + lc, tmp, x, m->p[iln] + lc, r, (int)N,
+	    C);
+}
+
+/*
+ * Backward of a self-attention sublayer, x1 = xin + self(rms(xin)) Wo^T,
+ * of layer l (tensors iqkv, io, gain iln) over B sequences of T tokens;
+ * causal or not is in a's saved attention.  dy (B*T, C) holds d(x1) and
+ * gets d(xin) added; dbias collects the position bias gradient; dqkv and
+ * tmp are scratch.
+ */
+static void
+self_bwd(struct t5 *m, int iqkv, int io, int iln, size_t l,
+    const struct t5_layer_acts *a, float *dy, float *dbias, float *dqkv,
+    float *tmp, int B, int T)
+{
+	int C = m->cfg.n_embd, NH = m->cfg.n_head;
+	size_t lc = l * (size_t)C, N = (size_t)B * T;
+
+	memset(tmp, 0, sizeof(float) * N * C);
+	linear_add_bwd(tmp, m->g[io] + lc * C, dy, a->a, m->p[io] + lc * C,
+	    (int)N, C, C);
+	memset(dqkv, 0, sizeof(float) * N * 3 * C);
+	t5_attention_bwd(dqkv, dqkv + C, dqkv + 2 * C, dbias, tmp, a->qkv,
+	    3 * C, a->qkv + C, 3 * C, a->qkv + 2 * C, 3 * C, a->att, B, T, T,
+	    C, NH);
+	memset(tmp, 0, sizeof(float) * N * C);
+	linear_add_bwd(tmp, m->g[iqkv] + lc * 3 * C, dqkv, a->h1,
+	    m->p[iqkv] + lc * 3 * C, (int)N, C, 3 * C);
+	t5_rmsnorm_bwd(dy, m->g[iln] + lc, tmp, a->xin, m->p[iln] + lc, a->r1,
+	    (int)N, C);
+}
+
 void
 t5_backward(struct t5 *m)
 {
@@ -378,16 +433,8 @@ t5_backward(struct t5 *m)
 		size_t lc = (size_t)l * C;
 
 		/* y = x2 + relu(rms(x2) Wi^T) Wo^T; dy is d(y). */
-		memset(df, 0, sizeof(float) * NT * F);
-		linear_add_bwd(df, m->g[T5_D_WO] + lc * F, dy, a->frelu,
-		    m->p[T5_D_WO] + lc * F, (int)NT, F, C);
-		for (size_t i = 0; i < NT * F; i++)
-			df[i] = a->fpre[i] > 0 ? df[i] : 0;
-		memset(tmp, 0, sizeof(float) * NT * C);
-		linear_add_bwd(tmp, m->g[T5_D_WI] + lc * F, df, a->h3,
-		    m->p[T5_D_WI] + lc * F, (int)NT, C, F);
-		t5_rmsnorm_bwd(dy, m->g[T5_D_LN3] + lc, tmp, a->x2,
-		    m->p[T5_D_LN3] + lc, a->r3, (int)NT, C);
+		ffn_bwd(m, T5_D_WI, T5_D_WO, T5_D_LN3, (size_t)l, a->h3, a->x2,
+		    a->r3, a->fpre, a->frelu, dy, df, tmp, NT);
 		/* x2 = x1 + cross(rms(x1), enc) Wco^T. */
 		memset(tmp, 0, sizeof(float) * NT * C);
 		linear_add_bwd(tmp, m->g[T5_D_CO] + lc * C, dy, a->ca,
@@ -404,18 +451,8 @@ t5_backward(struct t5 *m)
 		t5_rmsnorm_bwd(dy, m->g[T5_D_LN2] + lc, tmp, a->x1,
 		    m->p[T5_D_LN2] + lc, a->r2, (int)NT, C);
 		/* x1 = xin + self(rms(xin)) Wo^T. */
-		memset(tmp, 0, sizeof(float) * NT * C);
-		linear_add_bwd(tmp, m->g[T5_D_O] + lc * C, dy, a->a,
-		    m->p[T5_D_O] + lc * C, (int)NT, C, C);
-		memset(dqkv, 0, sizeof(float) * NT * 3 * C);
-		t5_attention_bwd(dqkv, dqkv + C, dqkv + 2 * C, ddb, tmp, a->qkv,
-		    3 * C, a->qkv + C, 3 * C, a->qkv + 2 * C, 3 * C, a->att, B,
-		    T, T, C, NH);
-		memset(tmp, 0, sizeof(float) * NT * C);
-		linear_add_bwd(tmp, m->g[T5_D_QKV] + lc * 3 * C, dqkv, a->h1,
-		    m->p[T5_D_QKV] + lc * 3 * C, (int)NT, C, 3 * C);
-		t5_rmsnorm_bwd(dy, m->g[T5_D_LN1] + lc, tmp, a->xin,
-		    m->p[T5_D_LN1] + lc, a->r1, (int)NT, C);
+		self_bwd(m, T5_D_QKV, T5_D_O, T5_D_LN1, (size_t)l, a, dy, ddb,
+		    dqkv, tmp, B, T);
 	}
 	t5_bias_bwd(m->g[T5_DREL], ddb, NH, T, T, 0, NB, MD);
 	for (size_t i = 0; i < NT; i++)
@@ -428,30 +465,11 @@ t5_backward(struct t5 *m)
 	    t->er, (int)NS, C);
 	for (int l = L - 1; l >= 0; l--) {
 		struct t5_layer_acts *a = &t->enc[l];
-		size_t lc = (size_t)l * C;
 
-		memset(df, 0, sizeof(float) * NS * F);
-		linear_add_bwd(df, m->g[T5_E_WO] + lc * F, dx, a->frelu,
-		    m->p[T5_E_WO] + lc * F, (int)NS, F, C);
-		for (size_t i = 0; i < NS * F; i++)
-			df[i] = a->fpre[i] > 0 ? df[i] : 0;
-		memset(tmp, 0, sizeof(float) * NS * C);
-		linear_add_bwd(tmp, m->g[T5_E_WI] + lc * F, df, a->h2,
-		    m->p[T5_E_WI] + lc * F, (int)NS, C, F);
-		t5_rmsnorm_bwd(dx, m->g[T5_E_LN2] + lc, tmp, a->x1,
-		    m->p[T5_E_LN2] + lc, a->r2, (int)NS, C);
-		memset(tmp, 0, sizeof(float) * NS * C);
-		linear_add_bwd(tmp, m->g[T5_E_O] + lc * C, dx, a->a,
-		    m->p[T5_E_O] + lc * C, (int)NS, C, C);
-		memset(dqkv, 0, sizeof(float) * NS * 3 * C);
-		t5_attention_bwd(dqkv, dqkv + C, dqkv + 2 * C, deb, tmp, a->qkv,
-		    3 * C, a->qkv + C, 3 * C, a->qkv + 2 * C, 3 * C, a->att, B,
-		    S, S, C, NH);
-		memset(tmp, 0, sizeof(float) * NS * C);
-		linear_add_bwd(tmp, m->g[T5_E_QKV] + lc * 3 * C, dqkv, a->h1,
-		    m->p[T5_E_QKV] + lc * 3 * C, (int)NS, C, 3 * C);
-		t5_rmsnorm_bwd(dx, m->g[T5_E_LN1] + lc, tmp, a->xin,
-		    m->p[T5_E_LN1] + lc, a->r1, (int)NS, C);
+		ffn_bwd(m, T5_E_WI, T5_E_WO, T5_E_LN2, (size_t)l, a->h2, a->x1,
+		    a->r2, a->fpre, a->frelu, dx, df, tmp, NS);
+		self_bwd(m, T5_E_QKV, T5_E_O, T5_E_LN1, (size_t)l, a, dx, deb,
+		    dqkv, tmp, B, S);
 	}
 	t5_bias_bwd(m->g[T5_EREL], deb, NH, S, S, 1, NB, MD);
 	for (size_t i = 0; i < NS; i++)
